@@ -1,0 +1,32 @@
+"""Keeps the `language` slot in step with the shopper (a custom slot mapping in domain.yml,
+run by Rasa after every message)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dependencies import settings
+from bot.language.conversation import resolve_language
+
+
+class ActionTrackLanguage(Action):
+    def name(self) -> Text:
+        return "action_track_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        current = tracker.get_slot("language")
+        message = tracker.latest_message or {}
+        metadata = message.get("metadata") or {}
+        language = resolve_language(
+            current=current,
+            detection=message.get("language"),
+            locale=metadata.get("locale") if isinstance(metadata, dict) else None,
+            default=settings().default_language,
+            supported=settings().native_languages,
+        )
+        return [] if language == current else [SlotSet("language", language)]

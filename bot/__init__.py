@@ -1,0 +1,1 @@
+"""The assistant's own package: settings, languages, localized responses, NLU components, CLI."""

@@ -1,0 +1,3 @@
+from bot.language.detector import Detection, LanguageDetector
+
+__all__ = ["Detection", "LanguageDetector"]

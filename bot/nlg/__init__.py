@@ -1,0 +1,1 @@
+"""Localized responses: the NLG endpoint Rasa calls to render every response."""

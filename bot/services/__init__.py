@@ -1,0 +1,1 @@
+"""Business rules the actions call: ownership checks, order-status reports."""

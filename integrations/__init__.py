@@ -1,0 +1,1 @@
+"""Adapters to the outside world: order and logistics backends, the demo store."""

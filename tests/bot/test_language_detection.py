@@ -1,0 +1,67 @@
+from pathlib import Path
+
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+
+from bot.language.conversation import resolve_language
+from bot.language.detector import LanguageDetector
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    root = PROJECT_ROOT / "data" / "nlu"
+    texts = {
+        folder.name: [m.get("text") for m in load_data(str(folder)).training_examples]
+        for folder in sorted(root.iterdir())
+        if folder.is_dir()
+    }
+    return LanguageDetector.train(texts)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("where is my order??", "en"),
+        ("dónde está mi pedido 100234??", "es"),
+        ("donde esta mi paquete", "es"),
+        ("quiero hablar con una persona", "es"),
+        ("我的订单到哪了", "zh"),
+        ("退款", "zh"),
+        ("注文はどこですか", "ja"),
+        ("где мой заказ", "ru"),
+        ("أين طلبي", "ar"),
+    ],
+)
+def test_detects_short_chat_messages(detector, text, language):
+    detection = detector.detect(text)
+    assert detection.code == language
+    assert detection.confident
+
+
+@pytest.mark.parametrize("text", ["100234", "👍", "", "??", "maria@example.com", "ok"])
+def test_messages_without_language_are_not_confident(detector, text):
+    assert not detector.detect(text).confident
+
+
+def test_detection_is_deterministic(detector):
+    results = {detector.detect("merci beaucoup").as_dict()["code"] for _ in range(5)}
+    assert len(results) == 1
+
+
+def test_profiles_survive_a_round_trip(detector):
+    again = LanguageDetector.from_dict(detector.to_dict())
+    for text in ("gracias por todo", "thanks so much", "谢谢"):
+        assert again.detect(text) == detector.detect(text)
+
+
+def test_conversation_keeps_its_language_on_ambiguous_messages():
+    supported = ("en", "es", "zh")
+    confident_es = {"code": "es", "confident": True}
+    unsure_en = {"code": "en", "confident": False}
+    assert resolve_language(None, confident_es, None, "en", supported) == "es"
+    assert resolve_language("es", unsure_en, None, "en", supported) == "es"
+    assert resolve_language("es", {"code": "zh", "confident": True}, None, "en", supported) == "zh"
+    # No signal yet: the channel's locale, then the default.
+    assert resolve_language(None, unsure_en, "zh-CN", "en", supported) == "zh"
+    assert resolve_language(None, None, "tr-TR", "en", supported) == "en"

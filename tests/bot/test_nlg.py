@@ -1,0 +1,132 @@
+"""The NLG endpoint: catalogs complete, replies localized, Rasa's request format served."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.nlg.catalog import Catalog, CatalogError
+from bot.nlg.renderer import Conversation, Renderer
+from bot.nlg.server import create_app, domain_response_names, faq_keys
+from bot.settings import PROJECT_ROOT
+
+NATIVE = ("en", "es", "zh")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+def responses_named_in_code() -> set[str]:
+    names = set()
+    for path in (PROJECT_ROOT / "actions").rglob("*.py"):
+        names.update(re.findall(r"\"(utter_[a-z_]+)\"", path.read_text()))
+    for path in (PROJECT_ROOT / "bot" / "services").rglob("*.py"):
+        names.update(re.findall(r"\"(utter_[a-z_]+)\"", path.read_text()))
+    return names
+
+
+def tracker(language=None, market=None, events=(), slots=None):
+    return {
+        "sender_id": "test",
+        "slots": {"language": language, "market": market, **(slots or {})},
+        "events": list(events),
+        "latest_message": {},
+    }
+
+
+@pytest.mark.parametrize("language", NATIVE)
+def test_every_response_exists_in_every_native_language(catalog, language):
+    names = set(domain_response_names()) | responses_named_in_code()
+    missing = sorted(n for n in names if n not in catalog.get(language).responses)
+    assert not missing, f"{language} lacks {missing}"
+
+
+@pytest.mark.parametrize("language", NATIVE)
+def test_every_faq_key_is_answered_in_every_native_language(catalog, language):
+    keys = faq_keys()
+    assert len(keys) >= 7
+    missing = [k for k in keys if not catalog.get(language).faq_answer(k, None)]
+    assert not missing, f"{language} lacks FAQ answers {missing}"
+
+
+@pytest.mark.parametrize("language", NATIVE)
+def test_placeholders_match_english(catalog, language):
+    """A translation may reword a reply, not drop or rename the values it shows."""
+    english = catalog.get("en").responses
+    for name, variations in catalog.get(language).responses.items():
+        wanted = {p for v in english.get(name, []) for p in re.findall(r"\{[^}]+\}", v["text"])}
+        for variation in variations:
+            assert set(re.findall(r"\{[^}]+\}", variation["text"])) == wanted, (language, name)
+
+
+def test_start_up_check_names_what_is_missing(catalog):
+    with pytest.raises(CatalogError, match="utter_does_not_exist"):
+        catalog.check(["utter_greet", "utter_does_not_exist"], [])
+    with pytest.raises(CatalogError, match="faq/no_such_key"):
+        catalog.check([], ["no_such_key"])
+
+
+def test_order_status_is_formatted_per_locale(catalog):
+    renderer = Renderer(catalog)
+    arguments = {
+        "order_number": "100234",
+        "placed_at": "2026-11-03",
+        "total": {"amount": "1234.50", "currency": "EUR"},
+        "state": "in_transit",
+    }
+    en = renderer.render("utter_order_status", arguments, Conversation.from_tracker(tracker("en")))["text"]
+    es = renderer.render("utter_order_status", arguments, Conversation.from_tracker(tracker("es")))["text"]
+    zh = renderer.render("utter_order_status", arguments, Conversation.from_tracker(tracker("zh")))["text"]
+    assert "November 3, 2026" in en and "€1,234.50" in en and "on its way" in en
+    assert "3 de noviembre de 2026" in es and "1.234,50\xa0€" in es
+    assert "2026年11月3日" in zh and "100234" in zh
+    assert catalog.get("es").term("order_state", "in_transit") in es
+
+
+def test_faq_answer_follows_the_market(catalog):
+    renderer = Renderer(catalog)
+    default = renderer.render("utter_faq/return_policy", {}, Conversation.from_tracker(tracker("en")))["text"]
+    german = renderer.render("utter_faq/return_policy", {}, Conversation.from_tracker(tracker("en", market="DE")))["text"]
+    assert "7 days" in default and "14 days" in german
+
+
+def test_unknown_language_gets_english_with_a_note(catalog):
+    renderer = Renderer(catalog)
+    reply = renderer.render("utter_greet", {}, Conversation.from_tracker(tracker("tr")))["text"]
+    assert reply.startswith("(I can't write in Turkish yet")
+    english_texts = [v["text"] for v in catalog.get("en").responses["utter_greet"]]
+    assert any(text in reply for text in english_texts)
+
+
+def test_buttons_keep_their_payloads(catalog):
+    reply = Renderer(catalog).render("utter_offer_human", {}, Conversation.from_tracker(tracker("zh")))
+    assert [b["payload"] for b in reply["buttons"]] == ["/human_handoff", "/deny"]
+    assert all(b["title"] for b in reply["buttons"])
+
+
+async def test_server_answers_rasas_request_format(aiohttp_client):
+    client = await aiohttp_client(create_app())
+    body = {
+        "response": "utter_ask_order_contact",
+        "arguments": {},
+        "tracker": tracker("es", slots={"order_number": "100234"}),
+        "channel": {"name": "rest"},
+    }
+    response = await client.post("/nlg", json=body)
+    assert response.status == 200
+    message = await response.json()
+    assert "100234" in message["text"]
+    assert message["text"] in {
+        v["text"].replace("{order_number}", "100234") for v in Catalog.load().get("es").responses["utter_ask_order_contact"]
+    }
+
+
+async def test_server_rejects_malformed_requests(aiohttp_client):
+    client = await aiohttp_client(create_app())
+    assert (await client.post("/nlg", data=b"\xff\x00not json")).status == 400
+    assert (await client.post("/nlg", json=["a list"])).status == 400
+    assert (await client.post("/nlg", json={"tracker": {}})).status == 400
+    health = await (await client.get("/health")).json()
+    assert set(NATIVE) <= set(health["languages"])

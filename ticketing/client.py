@@ -1,0 +1,30 @@
+"""The interface through which the assistant hands a conversation to people."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional, Protocol
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    conversation_id: str
+    reason: str  # explicit_request, fallback, backend_unavailable, verification_failed, ...
+    priority: str  # one of PRIORITIES
+    language: Optional[str]
+    channel: Optional[str]
+    order_number: Optional[str] = None
+    transcript: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TicketRef:
+    reference: str
+    created: bool  # False when the conversation already had an open ticket
+
+
+class TicketClient(Protocol):
+    async def open_ticket(self, request: HandoffRequest) -> TicketRef:
+        """Opens a ticket for the conversation, or returns its open one (idempotent)."""
+        ...
