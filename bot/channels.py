@@ -24,9 +24,13 @@ def cleaning(on_new_message: OnNewMessage) -> OnNewMessage:
     async def handler(message: UserMessage) -> Any:
         result = clean(message.text, max_chars)
         message.text = result.text
-        if result.truncated:
+        if result.truncated or result.redacted:
             metadata = dict(message.metadata or {})
-            metadata["truncated_from"] = result.original_length
+            if result.truncated:
+                metadata["truncated_from"] = result.original_length
+            if result.redacted:
+                # The NLG endpoint tells the shopper, in their language, what was removed.
+                metadata["redacted"] = True
             message.metadata = metadata
         return await on_new_message(message)
 

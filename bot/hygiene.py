@@ -21,6 +21,7 @@ class CleanMessage:
     text: str
     truncated: bool
     original_length: int
+    redacted: bool = False
 
 
 def clean(text: object, max_chars: int) -> CleanMessage:
@@ -32,7 +33,7 @@ def clean(text: object, max_chars: int) -> CleanMessage:
     cleaned = unicodedata.normalize("NFC", _CONTROL.sub("", raw)).strip()
     truncated = len(cleaned) > max_chars
     cleaned = cleaned[:max_chars]
-    cleaned = redact(cleaned)
-    if not any(ch.isalnum() or unicodedata.category(ch).startswith(("S", "P")) for ch in cleaned):
+    redacted = redact(cleaned)
+    if not any(ch.isalnum() or unicodedata.category(ch).startswith(("S", "P")) for ch in redacted):
         return CleanMessage(EMPTY_MESSAGE_INTENT, truncated, original_length)
-    return CleanMessage(cleaned, truncated, original_length)
+    return CleanMessage(redacted, truncated, original_length, redacted != cleaned)

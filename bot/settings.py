@@ -88,7 +88,7 @@ class Settings:
             demo_store_url=_env("DEMO_STORE_URL", f"http://127.0.0.1:{demo_store_port}"),
             demo_store_api_key=_env("DEMO_STORE_API_KEY", "demo-store-key"),
             demo_store_db_url=_env("DEMO_STORE_DB_URL", f"sqlite:///{var_dir / 'demo_store.db'}"),
-            backend_timeout_seconds=float(_env("BACKEND_TIMEOUT_SECONDS", "5")),
+            backend_timeout_seconds=float(_env("BACKEND_TIMEOUT_SECONDS", "3")),
             backend_retries=int(_env("BACKEND_RETRIES", "1")),
             tracker_store_db=_env("TRACKER_STORE_DB", str(var_dir / "rasa" / "tracker.db")),
             event_broker_db=_env("EVENT_BROKER_DB", str(var_dir / "rasa" / "events.db")),

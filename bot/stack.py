@@ -35,7 +35,7 @@ class Service:
     start_timeout: float
 
 
-def services(settings: Settings, model: Path) -> list[Service]:
+def services(settings: Settings, model: Optional[Path]) -> list[Service]:
     python = sys.executable
     return [
         Service("demo-store", [python, "-m", "integrations.demo_store", "serve"], settings.demo_store_port, "/health", 60),
@@ -82,10 +82,22 @@ def is_healthy(port: int, path: str) -> bool:
 
 
 class Stack:
-    def __init__(self, settings: Settings, model: Path, quiet: bool = False):
+    """The processes of the assistant. `names` picks some of them (tests that need only the
+    action server and the demo store); `extra_env` overrides the settings' environment."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        model: Optional[Path],
+        quiet: bool = False,
+        names: Optional[tuple[str, ...]] = None,
+        extra_env: Optional[dict[str, str]] = None,
+    ):
         self.settings = settings
         self.model = model
         self.quiet = quiet
+        self.names = names
+        self.extra_env = extra_env or {}
         self.log_dir = settings.var_dir / "log"
         self._processes: list[tuple[Service, subprocess.Popen]] = []
 
@@ -94,7 +106,7 @@ class Stack:
             print(text, flush=True)
 
     def start(self) -> "Stack":
-        planned = services(self.settings, self.model)
+        planned = [s for s in services(self.settings, self.model) if self.names is None or s.name in self.names]
         busy = [f"{s.name} ({s.port})" for s in planned if port_in_use(s.port)]
         if busy:
             raise StackError(
@@ -102,7 +114,7 @@ class Stack:
                 "Stop it, or choose other ports (see .env.example)."
             )
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = rasa_environment()
+        env = {**rasa_environment(), **self.extra_env}
         try:
             for service in planned:
                 self._launch(service, env)

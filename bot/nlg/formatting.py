@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency
 
@@ -62,7 +63,11 @@ class LocaleFormatter(string.Formatter):
             if not parsed:
                 return str(value)
             # Times are shown in UTC, labelled, until markets carry their own time zones.
-            return format_skeleton("yMMMdHm", parsed, locale=self._locale, tzinfo=timezone.utc) + " UTC"
+            day = format_skeleton("MMMd", parsed, locale=self._locale)
+            time = format_skeleton("Hm", parsed, locale=self._locale, tzinfo=timezone.utc) + " UTC"
+            # The locale's own way of joining a date and a time ("{1}, {0}" in English).
+            joined = Locale.parse(self._locale).datetime_formats["medium"]
+            return str(joined).replace("{1}", day).replace("{0}", time)
         if format_spec == "money":
             return self._money(value)
         if format_spec:

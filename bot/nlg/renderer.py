@@ -23,6 +23,7 @@ class Conversation:
     slots: Mapping[str, Any]
     turn: int  # number of events so far: varies the wording from one reply to the next
     first_reply_to_message: bool
+    message_was_redacted: bool = False
 
     @classmethod
     def from_tracker(cls, tracker: Mapping[str, Any]) -> "Conversation":
@@ -34,7 +35,9 @@ class Conversation:
                 break
             if event.get("event") == "bot":
                 replies_since_user += 1
-        latest = (tracker.get("latest_message") or {}).get("language") or {}
+        latest_message = tracker.get("latest_message") or {}
+        latest = latest_message.get("language") or {}
+        metadata = latest_message.get("metadata") or {}
         language = slots.get("language") or (latest.get("code") if latest.get("confident") else None)
         return cls(
             sender_id=str(tracker.get("sender_id") or ""),
@@ -43,6 +46,7 @@ class Conversation:
             slots=slots,
             turn=len(events),
             first_reply_to_message=replies_since_user == 0,
+            message_was_redacted=bool(isinstance(metadata, dict) and metadata.get("redacted")),
         )
 
 
@@ -70,9 +74,10 @@ class Renderer:
             return catalog.term(table, code) or fallback_terms.term(table, code) or code
 
         rendered = fill(text, values, catalog.locale, term)
-        note = self._untranslated_note(catalog, conversation)
-        if note:
-            rendered = f"{note}\n{rendered}"
+        notes = [self._untranslated_note(catalog, conversation)]
+        if conversation.message_was_redacted and conversation.first_reply_to_message:
+            notes.append(term("notes", "secret_removed"))
+        rendered = "\n".join([n for n in notes if n] + [rendered])
         buttons = [
             {"title": fill(b.get("title", ""), values, catalog.locale, term), "payload": b.get("payload", "")}
             for b in extras.get("buttons") or []

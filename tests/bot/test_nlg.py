@@ -130,3 +130,26 @@ async def test_server_rejects_malformed_requests(aiohttp_client):
     assert (await client.post("/nlg", json={"tracker": {}})).status == 400
     health = await (await client.get("/health")).json()
     assert set(NATIVE) <= set(health["languages"])
+
+
+def test_every_faq_key_is_known_to_the_response_selector():
+    selector = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "faq_responses.yml").read_text())["responses"]
+    assert sorted(k.removeprefix("utter_faq/") for k in selector) == faq_keys()
+
+
+def test_carrier_events_are_localized_with_date_and_time(catalog):
+    renderer = Renderer(catalog)
+    arguments = {"event": "customs_held", "location": "Madrid, ES", "event_time": "2026-11-20T08:05:00+00:00"}
+    en = renderer.render("utter_order_last_event", arguments, Conversation.from_tracker(tracker("en")))["text"]
+    zh = renderer.render("utter_order_last_event", arguments, Conversation.from_tracker(tracker("zh")))["text"]
+    assert "held by import customs" in en and "Nov 20" in en and "08:05" in en
+    assert catalog.get("zh").term("tracking_event", "customs_held") in zh and "11月20日" in zh
+    assert "{" not in en + zh
+
+
+def test_a_reply_to_a_redacted_message_starts_with_a_localized_warning(catalog):
+    conversation = Conversation.from_tracker(
+        {**tracker("es"), "latest_message": {"metadata": {"redacted": True}}, "events": [{"event": "user"}]}
+    )
+    reply = Renderer(catalog).render("utter_greet", {}, conversation)["text"]
+    assert reply.startswith(catalog.get("es").term("notes", "secret_removed"))

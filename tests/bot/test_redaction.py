@@ -42,3 +42,8 @@ def test_clean_redacts_before_anything_is_stored():
 
 def test_emoji_only_messages_are_kept():
     assert clean("👍", 100).text == "👍"
+
+
+def test_clean_says_when_it_removed_something():
+    assert clean("card 4111 1111 1111 1111", 100).redacted
+    assert not clean("order 100234", 100).redacted

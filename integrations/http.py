@@ -1,0 +1,113 @@
+"""A small JSON-over-HTTP client shared by the backend adapters.
+
+One aiohttp session per client object, opened on first use and closed by `close()`.
+Failures are mapped onto the two errors every adapter raises:
+
+- BackendUnavailable: unreachable, timed out, or 5xx, after the retries;
+- BackendError: any other unexpected status, or a body that is not JSON.
+
+A 404 is an answer ("no such thing"), so it comes back as None.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Mapping, Optional
+
+import aiohttp
+
+from integrations.errors import BackendError, BackendUnavailable
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BACKOFF_SECONDS = 0.2
+
+
+class JsonHttpClient:
+    """GETs JSON from one backend, with a timeout per attempt and bounded retries."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        service: str,
+        bearer_token: Optional[str] = None,
+        timeout_seconds: float = 5.0,
+        retries: int = 1,
+        backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._service = service
+        self._bearer_token = bearer_token
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._attempts = 1 + max(0, retries)
+        self._backoff_seconds = backoff_seconds
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    @property
+    def service(self) -> str:
+        return self._service
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if self._bearer_token:
+            headers["Authorization"] = f"Bearer {self._bearer_token}"
+        return headers
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        # Created lazily: a ClientSession must be made inside the running event loop.
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(headers=self._headers(), timeout=self._timeout)
+        return self._session
+
+    async def get_json(self, path: str, params: Optional[Mapping[str, str]] = None) -> Optional[Any]:
+        """The decoded JSON body of GET `path`, or None when the backend answers 404.
+
+        `path` must already be percent-encoded where needed. Query parameters are never
+        logged: they may carry personal data such as an e-mail address.
+        """
+        url = self._base_url + path
+        failure = "no attempt made"
+        for attempt in range(1, self._attempts + 1):
+            try:
+                async with self._get_session().get(url, params=params) as response:
+                    if response.status == 404:
+                        return None
+                    if response.status >= 500:
+                        failure = f"HTTP {response.status}"
+                    elif 200 <= response.status < 300:
+                        return _decode_json(await response.read(), self._service, path)
+                    else:
+                        raise BackendError(
+                            f"{self._service} answered HTTP {response.status} for {path}"
+                        )
+            except asyncio.TimeoutError:
+                failure = "timed out"
+            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
+                # Refused, reset or cut mid-body: worth another try, like a timeout.
+                failure = f"connection error ({type(exc).__name__})"
+            except aiohttp.ClientError as exc:
+                raise BackendError(f"{self._service} request for {path} failed: {type(exc).__name__}") from exc
+
+            if attempt < self._attempts:
+                logger.warning(
+                    "%s: %s for %s (attempt %d of %d), retrying",
+                    self._service, failure, path, attempt, self._attempts,
+                )
+                await asyncio.sleep(self._backoff_seconds * 2 ** (attempt - 1))
+
+        logger.error("%s unavailable: %s for %s", self._service, failure, path)
+        raise BackendUnavailable(f"{self._service} unavailable: {failure}")
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+def _decode_json(body: bytes, service: str, path: str) -> Any:
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BackendError(f"{service} sent invalid JSON for {path}") from exc

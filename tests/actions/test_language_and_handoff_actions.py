@@ -1,0 +1,29 @@
+"""The language slot's mapping action and the hand-off action, in the real action server."""
+from tests.actions.conftest import make_tracker, responses, slots_set
+
+
+def track(action_server, language_slot, detection, metadata=None):
+    tracker = make_tracker(slots={"language": language_slot}, text="x", language=detection, metadata=metadata)
+    return slots_set(action_server.run("action_track_language", tracker))
+
+
+def test_a_confident_detection_switches_the_language(action_server):
+    assert track(action_server, "en", {"code": "es", "confident": True}) == {"language": "es"}
+
+
+def test_an_ambiguous_message_keeps_the_language(action_server):
+    assert track(action_server, "zh", {"code": "en", "confident": False}) == {}
+
+
+def test_the_channel_locale_starts_a_silent_conversation(action_server):
+    assert track(action_server, None, {"code": None, "confident": False}, {"locale": "es-MX"}) == {"language": "es"}
+
+
+def test_handoff_is_recorded_once_per_conversation(action_server):
+    tracker = make_tracker(slots={"language": "es"}, text="quiero hablar con una persona", intent="human_handoff")
+    first = action_server.run("action_handoff", tracker)
+    again = action_server.run("action_handoff", tracker)
+    assert responses(first) == ["utter_handoff_recorded"]
+    reference = first["responses"][0]["reference"]
+    assert reference.startswith("H-")
+    assert again["responses"][0]["reference"] == reference

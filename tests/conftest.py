@@ -1,0 +1,70 @@
+"""Shared fixtures: settings on free ports with a temporary var/, the trained model, and the
+whole assistant running as real processes (the same Stack `make run` starts)."""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+SERVICE_PORTS = ("RASA_PORT", "ACTION_PORT", "NLG_PORT", "CHAT_PORT", "DEMO_STORE_PORT")
+DERIVED_URLS = ("RASA_URL", "ACTION_SERVER_URL", "NLG_URL", "DEMO_STORE_URL")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def test_environment(tmp_path_factory) -> dict[str, str]:
+    """Environment variables for a private copy of the assistant: own ports, own var/."""
+    var_dir = tmp_path_factory.mktemp("var")
+    env = {name: str(free_port()) for name in SERVICE_PORTS}
+    env["VAR_DIR"] = str(var_dir)
+    env["DEMO_STORE_DB_URL"] = f"sqlite:///{var_dir / 'demo_store.db'}"
+    env["TRACKER_STORE_DB"] = str(var_dir / "rasa" / "tracker.db")
+    env["EVENT_BROKER_DB"] = str(var_dir / "rasa" / "events.db")
+    env["TICKETING_DB"] = str(var_dir / "ticketing" / "outbox.db")
+    env["BACKEND_TIMEOUT_SECONDS"] = "3"
+    return env
+
+
+@pytest.fixture(scope="session")
+def stack_settings(test_environment):
+    saved = {name: os.environ.get(name) for name in (*test_environment, *DERIVED_URLS, "RASA_API_TOKEN")}
+    for name in DERIVED_URLS + ("RASA_API_TOKEN",):
+        os.environ.pop(name, None)
+    os.environ.update(test_environment)
+    from bot.cli import prepare
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    prepare(settings)
+    yield settings
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    from bot.model import current_model, model_path
+
+    model = current_model()
+    if model is None:
+        pytest.fail(f"No trained model matches the training data ({model_path().name}): `make test` trains one first.")
+    return model
+
+
+@pytest.fixture(scope="session")
+def running_stack(stack_settings, trained_model):
+    from bot.stack import Stack
+
+    stack = Stack(stack_settings, trained_model, quiet=True).start()
+    yield stack
+    stack.stop()

@@ -1,0 +1,104 @@
+"""Shared fixtures: the real demo store on a seeded temporary SQLite file, served on a real port."""
+from __future__ import annotations
+
+from typing import Awaitable, Callable, Optional
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.settings import Settings, get_settings
+from integrations.demo_store.api import create_app
+from integrations.demo_store.db import make_engine
+from integrations.demo_store.seed import seed_database
+
+API_KEY = "test-store-key"
+
+
+@pytest.fixture(scope="session")
+def seeded_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Seeded once per run: the API never writes, so every test can share the file."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo_store') / 'store.db'}"
+    engine = make_engine(url)
+    try:
+        seed_database(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest_asyncio.fixture
+async def store_server(aiohttp_server, seeded_db_url: str) -> TestServer:
+    return await aiohttp_server(create_app(seeded_db_url, API_KEY))
+
+
+@pytest_asyncio.fixture
+async def store(aiohttp_client, store_server: TestServer) -> TestClient:
+    """A client of the running store that sends the API key."""
+    return await aiohttp_client(store_server, headers={"Authorization": f"Bearer {API_KEY}"})
+
+
+@pytest_asyncio.fixture
+async def anonymous(aiohttp_client, store_server: TestServer) -> TestClient:
+    """A client of the running store without credentials."""
+    return await aiohttp_client(store_server)
+
+
+@pytest.fixture
+def settings_for(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Settings]:
+    """Settings pointing the adapters at `url`, through the environment as in production."""
+
+    def make(url: str, *, timeout: float = 2.0, retries: int = 1, api_key: str = API_KEY) -> Settings:
+        monkeypatch.setenv("DEMO_STORE_URL", url)
+        monkeypatch.setenv("DEMO_STORE_API_KEY", api_key)
+        monkeypatch.setenv("BACKEND_TIMEOUT_SECONDS", str(timeout))
+        monkeypatch.setenv("BACKEND_RETRIES", str(retries))
+        monkeypatch.setenv("ORDER_BACKEND", "demo")
+        monkeypatch.setenv("LOGISTICS_BACKEND", "demo")
+        return get_settings()
+
+    return make
+
+
+def server_url(server: TestServer) -> str:
+    return str(server.make_url("")).rstrip("/")
+
+
+@pytest.fixture
+def store_settings(store_server: TestServer, settings_for: Callable[..., Settings]) -> Settings:
+    return settings_for(server_url(store_server))
+
+
+@pytest_asyncio.fixture
+async def fake_backend(aiohttp_server) -> Callable[[Callable[[web.Request], Awaitable[web.StreamResponse]]], Awaitable[str]]:
+    """Serves one handler on every path of a real local server; returns the server's URL."""
+
+    async def start(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> str:
+        app = web.Application()
+        app.router.add_route("GET", "/{tail:.*}", handler)
+        return server_url(await aiohttp_server(app))
+
+    return start
+
+
+class HitCounter:
+    """Counts requests a fake backend received."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last_headers: Optional[dict[str, str]] = None
+
+    def hit(self, request: web.Request) -> None:
+        self.count += 1
+        self.last_headers = dict(request.headers)
+
+
+@pytest.fixture
+def hits() -> HitCounter:
+    return HitCounter()
+
+
+@pytest.fixture
+def api_key() -> str:
+    return API_KEY
