@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 
-from bot.settings import Settings, get_settings
+from bot.settings import Settings, get_settings, load_dotenv
 
 
 def prepare(settings: Settings) -> None:
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     add_arguments(bench)
     args = parser.parse_args(argv)
+    load_dotenv()
     settings = get_settings()
     if args.command == "run":
         return run(settings)

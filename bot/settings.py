@@ -129,5 +129,18 @@ class Settings:
         return env
 
 
+def load_dotenv(path: Path = PROJECT_ROOT / ".env") -> None:
+    """Reads KEY=VALUE lines from the project's .env, if there is one. Variables already set
+    in the environment win, so a command line override always works."""
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
+
+
 def get_settings() -> Settings:
     return Settings.from_env()
