@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dependencies import order_status_service, settings
+from bot.nlg.renderer import COMPOSED
 from bot.patterns import ORDER_NUMBER, fold_width
 from bot.services.ownership import contact_matches, parse_contact
 from integrations.errors import BackendError
@@ -105,6 +106,9 @@ class ActionOrderStatus(Action):
         if not lines:
             dispatcher.utter_message(response="utter_order_not_found", order_number=number)
             return events
-        for line in lines:
-            dispatcher.utter_message(response=line.response, **line.arguments)
+        # One message for the whole report: on messaging apps five bubbles read as spam.
+        dispatcher.utter_message(
+            response=COMPOSED,
+            parts=[{"response": line.response, "arguments": line.arguments} for line in lines],
+        )
         return events

@@ -4,13 +4,17 @@ language without a catalog gets English, with a short note saying so."""
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Optional
 
 from babel import Locale, UnknownLocaleError
 
 from bot.nlg.catalog import FAQ_PREFIX, Catalog, LanguageCatalog
 from bot.nlg.formatting import fill
+
+# A reply made of several catalog responses, one per line: {"response": "composed",
+# "parts": [{"response": "utter_...", "arguments": {...}}, ...]}. One message, not one per line.
+COMPOSED = "composed"
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class Renderer:
         return sorted(self._catalog.languages)
 
     def render(self, response: str, arguments: Mapping[str, Any], conversation: Conversation) -> dict:
+        if response == COMPOSED:
+            return self._render_composed(arguments.get("parts") or [], conversation)
         catalog = self._catalog.get(conversation.language) or self._catalog.fallback
         text, extras = self._text(response, catalog, conversation)
         if text is None and catalog is not self._catalog.fallback:
@@ -84,6 +90,19 @@ class Renderer:
         ]
         return _message(rendered, buttons)
 
+    def _render_composed(self, parts: Any, conversation: Conversation) -> dict:
+        texts, buttons = [], []
+        for index, part in enumerate(parts if isinstance(parts, list) else []):
+            if not isinstance(part, Mapping) or not isinstance(part.get("response"), str):
+                continue
+            # Notes (untranslated, redacted) belong once, at the top.
+            part_conversation = conversation if index == 0 else _without_notes(conversation)
+            message = self.render(part["response"], part.get("arguments") or {}, part_conversation)
+            if message["text"]:
+                texts.append(message["text"])
+            buttons.extend(message["buttons"])
+        return _message("\n".join(texts) or None, buttons)
+
     def _text(self, response: str, catalog: LanguageCatalog, conversation: Conversation):
         if response.startswith(FAQ_PREFIX):
             answer = catalog.faq_answer(response[len(FAQ_PREFIX):], conversation.market)
@@ -105,6 +124,10 @@ class Renderer:
         except (UnknownLocaleError, ValueError):
             name = wanted
         return f"(I can't write in {name} yet, so I'm answering in English.)"
+
+
+def _without_notes(conversation: Conversation) -> Conversation:
+    return replace(conversation, first_reply_to_message=False)
 
 
 def _message(text: Optional[str], buttons: Optional[list] = None) -> dict:

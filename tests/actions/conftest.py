@@ -68,6 +68,12 @@ def responses(result: dict) -> list[str]:
     return [r.get("response") for r in result["responses"]]
 
 
+def report_parts(result: dict) -> list[dict]:
+    """The lines of a composed reply (one message made of several responses)."""
+    [composed] = [r for r in result["responses"] if r.get("response") == "composed"]
+    return [{"response": p["response"], **p["arguments"]} for p in composed["parts"]]
+
+
 def slots_set(result: dict) -> dict:
     return {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
 

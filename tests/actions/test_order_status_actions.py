@@ -2,7 +2,7 @@
 import pytest
 
 from integrations.demo_store.seed import SHOWCASE_ORDERS
-from tests.actions.conftest import make_tracker, responses, slots_set
+from tests.actions.conftest import make_tracker, report_parts, responses, slots_set
 
 FORM = "validate_order_status_form"
 
@@ -82,19 +82,20 @@ def report_for(action_server, number):
     tracker = make_tracker(slots={"order_number": number, "verified_order": number, "order_contact": "x"})
     result = action_server.run("action_order_status", tracker)
     assert slots_set(result)["order_contact"] is None, "the contact must not stay in the tracker"
-    return result
+    assert responses(result) == ["composed"], "the report is one message"
+    return report_parts(result)
 
 
 def test_in_transit_report_has_state_tracking_last_event_customs_and_eta(action_server):
-    result = report_for(action_server, "100234")
-    assert responses(result) == [
+    parts = report_for(action_server, "100234")
+    assert [p["response"] for p in parts] == [
         "utter_order_status",
         "utter_order_tracking",
         "utter_order_last_event",
         "utter_order_customs",
         "utter_order_eta",
     ]
-    status, tracking, last_event, customs, eta = result["responses"]
+    status, tracking, last_event, customs, eta = parts
     assert status["state"] == "in_transit" and status["total"]["currency"] == "EUR"
     assert tracking["carrier"] == "YunExpress"
     assert tracking["tracking_number"] == SHOWCASE_ORDERS["100234"]["tracking_number"]
@@ -103,16 +104,16 @@ def test_in_transit_report_has_state_tracking_last_event_customs_and_eta(action_
 
 
 def test_customs_hold_reports_the_hold(action_server):
-    result = report_for(action_server, "100236")
-    customs = next(r for r in result["responses"] if r["response"] == "utter_order_customs")
-    last = next(r for r in result["responses"] if r["response"] == "utter_order_last_event")
+    parts = report_for(action_server, "100236")
+    customs = next(r for r in parts if r["response"] == "utter_order_customs")
+    last = next(r for r in parts if r["response"] == "utter_order_last_event")
     assert customs["customs"] == "held" and last["event"] == "customs_held"
 
 
 def test_delivered_order_says_when(action_server):
-    result = report_for(action_server, "100235")
-    assert responses(result)[-1] == "utter_order_delivered"
-    assert "utter_order_eta" not in responses(result)
+    names = [p["response"] for p in report_for(action_server, "100235")]
+    assert names[-1] == "utter_order_delivered"
+    assert "utter_order_eta" not in names
 
 
 @pytest.mark.parametrize(
@@ -123,12 +124,12 @@ def test_delivered_order_says_when(action_server):
     ],
 )
 def test_orders_without_a_parcel(action_server, number, expected):
-    assert responses(report_for(action_server, number)) == expected
+    assert [p["response"] for p in report_for(action_server, number)] == expected
 
 
 def test_lost_and_failed_deliveries_say_what_happens_next(action_server):
-    assert responses(report_for(action_server, "100239"))[-1] == "utter_order_lost"
-    assert responses(report_for(action_server, "100240"))[-1] == "utter_order_delivery_failed"
+    assert report_for(action_server, "100239")[-1]["response"] == "utter_order_lost"
+    assert report_for(action_server, "100240")[-1]["response"] == "utter_order_delivery_failed"
 
 
 def test_an_unverified_order_is_never_shown(action_server):

@@ -153,3 +153,20 @@ def test_a_reply_to_a_redacted_message_starts_with_a_localized_warning(catalog):
     )
     reply = Renderer(catalog).render("utter_greet", {}, conversation)["text"]
     assert reply.startswith(catalog.get("es").term("notes", "secret_removed"))
+
+
+def test_a_composed_reply_is_one_message_with_one_line_per_part(catalog):
+    from bot.nlg.renderer import COMPOSED
+
+    parts = [
+        {"response": "utter_order_tracking", "arguments": {"carrier": "DHL", "tracking_number": "4839201754"}},
+        {"response": "utter_order_eta", "arguments": {"eta": "2026-12-01"}},
+        {"response": "no_such_response"},
+        "not a part",
+    ]
+    conversation = Conversation.from_tracker({**tracker("de"), "latest_message": {"metadata": {"redacted": True}}})
+    text = Renderer(catalog).render(COMPOSED, {"parts": parts}, conversation)["text"]
+    lines = text.split("\n")
+    assert lines[0] == catalog.get("en").term("notes", "secret_removed") or lines[0].startswith("(I can't write")
+    assert "4839201754" in text and "December 1, 2026" in text
+    assert sum(1 for line in lines if line.startswith("(")) == 2, "each note appears once"
