@@ -13,12 +13,13 @@ PYTHON310 ?= $(shell \
 	else for p in $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
 	  if [ -x "$$p" ]; then echo "$$p"; break; fi; done; fi)
 
-.PHONY: help setup run test bench train clean
+.PHONY: help setup run test bench eval train clean
 
 help:
 	@echo "make run    set up and start the assistant (chat page on http://127.0.0.1:8080/)"
 	@echo "make test   set up and run every test"
 	@echo "make bench  load-test the running assistant (starts it if needed)"
+	@echo "make eval   intent accuracy and language detection per language, on held-out data"
 	@echo "make clean  remove the virtual environment, models and local data"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -54,6 +55,9 @@ test: setup train
 
 bench: setup
 	@$(PY) -m bot bench
+
+eval: setup
+	@$(PY) -m bot eval
 
 clean:
 	rm -rf $(VENV) models var web/node_modules

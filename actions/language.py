@@ -22,7 +22,10 @@ class ActionTrackLanguage(Action):
         current = tracker.get_slot("language")
         message = tracker.latest_message or {}
         metadata = message.get("metadata") or {}
+        intent = (message.get("intent") or {}).get("name")
+        named = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "language"]
         language = resolve_language(
+            requested=named[-1] if intent == "change_language" and named else None,
             current=current,
             detection=message.get("language"),
             locale=metadata.get("locale") if isinstance(metadata, dict) else None,

@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="train if needed, then start every process")
     commands.add_parser("train", help="train a model unless one matches the data")
+    commands.add_parser("eval", help="intent accuracy and language detection on held-out data")
     bench = commands.add_parser("bench", help="load-test the REST channel")
     from bot.bench import add_arguments
 
@@ -69,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     if args.command == "run":
         return run(settings)
+    if args.command == "eval":
+        from bot.evaluate import main as evaluate
+
+        return evaluate(settings)
     if args.command == "train":
         from bot.model import ensure_model
 

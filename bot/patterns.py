@@ -11,8 +11,8 @@ import unicodedata
 from typing import NamedTuple
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-# A phone: optional +, then at least 8 digits with the usual separators between them.
-PHONE = re.compile(r"(?<![\w+])\+?\d(?:[\s().\-]?\d){7,15}(?!\d)")
+# A phone: optional +, then at least 8 digits; "+7 (916) 123-45-67" has up to 3 separators in a row.
+PHONE = re.compile(r"(?<![A-Za-z0-9_+])\+?\d(?:[\s().\-]{0,3}\d){7,15}(?!\d)")
 # Shops number orders their own way; the demo store's are 6 digits. "#100234" counts too.
 ORDER_NUMBER = re.compile(
     r"(?<![\d+])#?(" + os.environ.get("ORDER_NUMBER_PATTERN", r"\d{6}") + r")(?!\d)"
@@ -27,12 +27,16 @@ class Match(NamedTuple):
 
 
 def fold_width(text: str) -> str:
-    """Full-width digits and letters (common in Chinese and Japanese input) to ASCII.
+    """Full-width digits and letters (Chinese and Japanese keyboards) and other scripts'
+    digits (Arabic-Indic ١٠٠٢٣٤, Devanagari...) to ASCII.
 
     Character by character, so positions in the folded text are positions in the original.
     """
     out = []
     for char in text:
+        if char.isdigit() and not char.isascii():
+            out.append(str(unicodedata.digit(char, 0)))
+            continue
         folded = unicodedata.normalize("NFKC", char)
         out.append(folded if len(folded) == 1 else char)
     return "".join(out)
@@ -78,3 +82,29 @@ def phone_digits(value: str) -> str | None:
         return None
     digits = re.sub(r"\D", "", match.group(0))
     return "+" + digits if match.group(0).startswith("+") else digits
+
+
+class LanguageNames:
+    """Finds language names ("French", "auf Deutsch", "日本語で") and maps them to codes."""
+
+    def __init__(self, names: dict[str, str]):
+        self.names = {name.lower(): code for name, code in names.items() if name.strip()}
+        # Longest first, so "по-английски" wins over a shorter name inside it.
+        ordered = sorted(self.names, key=len, reverse=True)
+        alternatives = [
+            re.escape(name) if _is_cjk(name) else rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])"
+            for name in ordered
+        ]
+        self._pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+    def find(self, text: str) -> list[Match]:
+        if self._pattern is None:
+            return []
+        return [
+            Match("language", m.start(), m.end(), self.names[m.group(0).lower()])
+            for m in self._pattern.finditer(text)
+        ]
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3040" <= c <= "\u9fff" for c in text)

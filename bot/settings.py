@@ -73,7 +73,7 @@ class Settings:
         return cls(
             var_dir=var_dir,
             default_language=_env("DEFAULT_LANGUAGE", "en"),
-            native_languages=tuple(_env("NATIVE_LANGUAGES", "en,es,zh").split(",")),
+            native_languages=tuple(_env("NATIVE_LANGUAGES", "en,es,fr,de,it,pt,ru,ar,ja,zh").split(",")),
             rasa_port=rasa_port,
             action_port=action_port,
             nlg_port=nlg_port,

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional
 
-from bot.language.scripts import script_counts
+from bot.language.scripts import script_counts, script_of
 
 # Scripts that name one native language on their own. Han alone is Chinese unless kana
 # appears; Cyrillic is Russian among the native languages.
@@ -39,7 +39,8 @@ _NOISE = re.compile(r"\S+@\S+|https?://\S+|#?\d[\d\s\-+().]*", re.UNICODE)
 # Calibrated on one-word messages: "hello" and "gracias" pass, "ok" and "no" do not.
 CONFIDENT_PROBABILITY = 0.7
 CONFIDENT_MARGIN = 0.4
-MIN_LETTERS = 2
+MIN_LETTERS = 2  # in alphabetic scripts; one Chinese character is already a word
+JAPANESE_KANJI_ONLY = 0.95
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ class LanguageDetector:
             set().union(*(p.trigrams.keys() for p in self._profiles.values()))
         ) or 1
         self._langdetect = _seeded_langdetect()
+        self._han_characters = {
+            lang: Counter(c for word, n in p.words.items() for c in word * n if script_of(c) == "han")
+            for lang, p in self._profiles.items()
+        }
+        self._all_han = set().union(*self._han_characters.values()) if self._han_characters else set()
 
     # -- training and persistence -------------------------------------------------------
     @classmethod
@@ -131,7 +137,8 @@ class LanguageDetector:
     # -- detection ----------------------------------------------------------------------
     def detect(self, text: str, locale: Optional[str] = None) -> Detection:
         letters = letters_of(text or "")
-        if len(letters.replace(" ", "")) < MIN_LETTERS:
+        compact = letters.replace(" ", "")
+        if not compact or (len(compact) < MIN_LETTERS and script_of(compact) != "han"):
             return Detection(None, 0.0, False, "none")
 
         by_script = self._detect_by_script(letters)
@@ -158,13 +165,31 @@ class LanguageDetector:
         if counts.get("hiragana") or counts.get("katakana"):
             return Detection("ja", 0.99, True, "script")
         if counts.get("han"):
-            # Han without kana: Chinese. A very short kanji-only text could be Japanese.
-            confidence = 0.97 if counts["han"] >= 2 else 0.7
-            return Detection("zh", confidence, confidence >= CONFIDENT_PROBABILITY, "script")
+            return self._chinese_or_japanese(letters, counts["han"])
         for script, language in _SCRIPT_LANGUAGE.items():
             if counts.get(script, 0) > counts.get("latin", 0):
                 return Detection(language, 0.95, True, "script")
         return None
+
+    def _chinese_or_japanese(self, letters: str, han_count: int) -> Detection:
+        """Kanji-only text: Japanese writes 確認 and 状況 where Chinese writes 确认 and 状况,
+        so the characters each language's training data uses decide."""
+        scores = {}
+        for language in ("zh", "ja"):
+            chars = self._han_characters.get(language)
+            if chars:
+                total = sum(chars.values()) + len(self._all_han) + 1
+                scores[language] = sum(math.log((chars.get(c, 0) + 1) / total) for c in letters if not c.isspace())
+        if len(scores) < 2:
+            confidence = 0.97 if han_count >= 2 else 0.7
+            return Detection("zh", confidence, confidence >= CONFIDENT_PROBABILITY, "script")
+        probabilities = _normalise(scores, log=True)
+        # Japanese shoppers mostly write kana too, so kanji-only text is Chinese unless its
+        # characters are clearly Japanese ones; in between, it is not confident either way.
+        if probabilities["ja"] >= JAPANESE_KANJI_ONLY:
+            return Detection("ja", probabilities["ja"], True, "script+model", probabilities)
+        confident = probabilities["ja"] < 0.8
+        return Detection("zh", probabilities["zh"], confident, "script+model", probabilities)
 
     def _latin_scores(self, letters: str, locale: Optional[str]) -> dict[str, float]:
         languages = self._latin_languages
@@ -220,7 +245,8 @@ class LanguageDetector:
     def _foreign_language(self, letters: str) -> Optional[Detection]:
         """A Latin-script language the assistant was not trained on (Turkish, Polish...)."""
         words = letters.split()
-        if len(words) < 2 or any(w in p.words for w in words for p in self._profiles.values()):
+        # Two words are too few to tell Danish from German or Hungarian from Spanish.
+        if len(words) < 3 or any(w in p.words for w in words for p in self._profiles.values()):
             return None
         probabilities = self._langdetect_probabilities(letters)
         if not probabilities:

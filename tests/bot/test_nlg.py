@@ -10,7 +10,13 @@ from bot.nlg.renderer import Conversation, Renderer
 from bot.nlg.server import create_app, domain_response_names, faq_keys
 from bot.settings import PROJECT_ROOT
 
-NATIVE = ("en", "es", "zh")
+# Every language with an authored catalog is held to the same standard.
+NATIVE = tuple(sorted(p.stem for p in (PROJECT_ROOT / "data" / "responses").glob("*.yml")))
+TEN = {"en", "es", "fr", "de", "it", "pt", "ru", "ar", "ja", "zh"}
+
+
+def test_all_ten_native_languages_have_catalogs():
+    assert TEN <= set(NATIVE)
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +170,39 @@ def test_a_composed_reply_is_one_message_with_one_line_per_part(catalog):
         {"response": "no_such_response"},
         "not a part",
     ]
-    conversation = Conversation.from_tracker({**tracker("de"), "latest_message": {"metadata": {"redacted": True}}})
+    conversation = Conversation.from_tracker({**tracker("tr"), "latest_message": {"metadata": {"redacted": True}}})
     text = Renderer(catalog).render(COMPOSED, {"parts": parts}, conversation)["text"]
     lines = text.split("\n")
     assert lines[0] == catalog.get("en").term("notes", "secret_removed") or lines[0].startswith("(I can't write")
     assert "4839201754" in text and "December 1, 2026" in text
     assert sum(1 for line in lines if line.startswith("(")) == 2, "each note appears once"
+
+
+def all_texts(catalog: Catalog, language: str) -> list[str]:
+    lang = catalog.get(language)
+    texts = [v["text"] for variations in lang.responses.values() for v in variations]
+    texts += [b["title"] for variations in lang.responses.values() for v in variations for b in v.get("buttons", [])]
+    texts += [t for table in lang.terms.values() for t in table.values()]
+    for entry in lang.faq.values():
+        texts.append(entry.get("default", ""))
+        texts.extend((entry.get("markets") or {}).values())
+    return texts
+
+
+def test_japanese_has_no_exclamation_marks(catalog):
+    offending = [t for t in all_texts(catalog, "ja") if "!" in t or "！" in t]
+    assert not offending
+
+
+def test_german_uses_the_formal_address(catalog):
+    informal = re.compile(r"\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines)\b", re.IGNORECASE)
+    offending = [t for t in all_texts(catalog, "de") if informal.search(t)]
+    assert not offending
+
+
+def test_arabic_replies_are_written_in_arabic(catalog):
+    from bot.language.scripts import script_counts
+
+    for text in all_texts(catalog, "ar"):
+        counts = script_counts(re.sub(r"\{[^}]*\}", "", text))
+        assert counts.get("arabic", 0) >= counts.get("latin", 0), text

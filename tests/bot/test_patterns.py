@@ -44,3 +44,14 @@ def test_contacts_are_normalised():
     assert parse_contact("612 345 678") == "612345678"
     assert parse_contact("no idea") is None
     assert phone_digits("12") is None
+
+
+def test_arabic_indic_digits_are_order_numbers_and_phones():
+    [order] = find_entities("رقم الطلب ١٠٠٢٣٤")
+    assert order.entity == "order_number" and normalise_order_number(order.value) == "100234"
+    assert parse_contact("+٣٤ ٦١٢ ٣٤٥ ٦٧٨") == "+34612345678"
+
+
+def test_russian_phone_formats_with_brackets():
+    assert entities("мой телефон +7 (916) 123-45-67") == [("phone", "+7 (916) 123-45-67")]
+    assert parse_contact("8 (916) 123-45-67") == "89161234567"

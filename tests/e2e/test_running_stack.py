@@ -58,23 +58,27 @@ def shopper(running_stack):
 
 
 @pytest.mark.parametrize(
-    "language, first, number, proof, state_term",
+    "language, first, number, proof, state",
     [
         ("en", "where is my order 100234??", "100234", "maria.garcia@example.es", "in_transit"),
         ("es", "dónde está mi pedido 100234??", "100234", "+34 612 345 678", "in_transit"),
         ("zh", "我的订单100236到哪里了", "100236", "wang.fang@example.cn", "customs_hold"),
+        ("de", "wo bleibt meine bestellung 100237", "100237", "lukas.mueller@example.de", "processing"),
+        ("ja", "注文100238はどこですか", "100238", "hanako.sato@example.jp", "out_for_delivery"),
+        ("fr", "où en est ma commande 100240 ?", "100240", "+33 6 12 34 56 78", "delivery_failed"),
     ],
 )
-def test_order_status_conversation(shopper, catalog, language, first, number, proof, state_term):
+def test_order_status_conversation(shopper, catalog, language, first, number, proof, state):
     asked = shopper.say(first)
-    assert asked == [t for t in variations(catalog, language, "utter_ask_order_contact", order_number=number)][:1] or \
-        asked[0] in variations(catalog, language, "utter_ask_order_contact", order_number=number)
+    assert asked[0] in variations(catalog, language, "utter_ask_order_contact", order_number=number)
     report = "\n".join(shopper.say(proof))
     assert number in report
-    assert catalog.get(language).term("order_state", state_term) in report
+    assert catalog.get(language).term("order_state", state) in report
     tracking_number = SHOWCASE_ORDERS[number]["tracking_number"]
-    assert tracking_number in report
-    assert catalog.get(language).term("customs_status", "held" if state_term == "customs_hold" else "pending") in report
+    if tracking_number:
+        assert tracking_number in report
+    if state == "customs_hold":
+        assert catalog.get(language).term("customs_status", "held") in report
     tracker = shopper.tracker()
     assert tracker["slots"]["language"] == language
     assert tracker["slots"]["verified_order"] == number
@@ -116,8 +120,14 @@ def test_faq_answer_comes_from_the_knowledge_base_in_the_shoppers_language(shopp
 def test_language_follows_the_shopper(shopper, catalog):
     assert shopper.say("hola")[0] in variations(catalog, "es", "utter_greet")
     assert shopper.say("are you a bot?")[0] in variations(catalog, "en", "utter_iamabot")
-    # "ok" says nothing about the language: the conversation stays in English.
+    # "100234" says nothing about the language: the conversation stays in English.
+    shopper.say("100234")
     assert shopper.tracker()["slots"]["language"] == "en"
+
+
+def test_the_shopper_can_ask_for_another_language(shopper, catalog):
+    assert shopper.say("can we speak German please?")[0] in variations(catalog, "de", "utter_language_changed")
+    assert shopper.tracker()["slots"]["language"] == "de"
 
 
 @pytest.mark.parametrize("junk", ["", "   ", "\x00\x01\x02\x03"])
