@@ -7,6 +7,9 @@
 "use strict";
 
 (() => {
+  // Interface text comes from i18n.js, loaded just before this file.
+  const { t, apply: applyTranslations, formatNumber } = window.I18N;
+
   const STORAGE_KEYS = {
     session: "demoShop.chat.sessionId",
     history: "demoShop.chat.history",
@@ -110,24 +113,22 @@
 
   /* ---------- connection status ---------- */
 
+  // Keys into i18n.js.
   const STATUS = {
-    connecting: { label: "Connecting…", notice: null },
-    online: { label: "Online", notice: null },
-    reconnecting: { label: "Reconnecting…", notice: "Connection lost. Reconnecting…" },
-    offline: {
-      label: "Offline — retrying…",
-      notice: "The assistant can't be reached right now. We keep trying to reconnect.",
-    },
-    broken: { label: "Unavailable", notice: "The chat could not load. Please reload the page." },
+    connecting: { label: "statusConnecting", notice: null },
+    online: { label: "statusOnline", notice: null },
+    reconnecting: { label: "statusReconnecting", notice: "noticeReconnecting" },
+    offline: { label: "statusOffline", notice: "noticeOffline" },
+    broken: { label: "statusBroken", notice: "noticeBroken" },
   };
 
   function setStatus(name) {
     const status = STATUS[name];
     state.ready = name === "online";
     dom.status.dataset.state = name;
-    dom.statusText.textContent = status.label;
+    dom.statusText.textContent = t(status.label);
     dom.notice.hidden = !status.notice;
-    if (status.notice) dom.noticeText.textContent = status.notice;
+    if (status.notice) dom.noticeText.textContent = t(status.notice);
     if (!state.ready) hideTyping();
     updateComposer();
   }
@@ -168,7 +169,7 @@
     if (previous && !previous.classList.contains(`from-${from}`)) item.classList.add("from-other-side");
     const speaker = document.createElement("span");
     speaker.className = "visually-hidden";
-    speaker.textContent = from === "user" ? "You said:" : "Assistant said:";
+    speaker.textContent = from === "user" ? t("youSaid") : t("assistantSaid");
     item.append(speaker);
     return item;
   }
@@ -196,7 +197,7 @@
       const chips = document.createElement("div");
       chips.className = "chips";
       chips.setAttribute("role", "group");
-      chips.setAttribute("aria-label", "Suggested replies");
+      chips.setAttribute("aria-label", t("suggestedReplies"));
       for (const button of buttons) chips.append(chip(button, interactive));
       for (const link of links) {
         const anchor = externalLink(link.url, link.title);
@@ -257,7 +258,7 @@
     window.clearTimeout(state.replyTimer);
     state.replyTimer = window.setTimeout(() => {
       hideTyping();
-      renderSystemNote("No reply yet. The assistant may be busy; please try again in a moment.");
+      renderSystemNote(t("noReply"));
     }, REPLY_TIMEOUT_MS);
   }
 
@@ -292,7 +293,7 @@
     const payload = attachment && typeof attachment === "object" ? attachment.payload : null;
     if (payload && attachment.type === "image" && isHttpUrl(payload.src)) {
       // Shown as a link: the page's CSP only allows images from this site.
-      links.push({ title: "View image", url: payload.src });
+      links.push({ title: t("viewImage"), url: payload.src });
     } else if (payload && attachment.type === "template" && payload.elements) {
       const elements = Array.isArray(payload.elements) ? payload.elements : [payload.elements];
       for (const element of elements) {
@@ -339,7 +340,9 @@
     const length = dom.input.value.length;
     dom.send.disabled = !state.ready || !dom.input.value.trim();
     const near = length >= state.maxChars * 0.8;
-    dom.charCount.textContent = near ? `${length} / ${state.maxChars}` : "";
+    dom.charCount.textContent = near
+      ? t("charCount", { count: formatNumber(length), max: formatNumber(state.maxChars) })
+      : "";
     dom.charCount.classList.toggle("is-near-limit", length >= state.maxChars * 0.95);
   }
 
@@ -463,6 +466,7 @@
   }
 
   async function start() {
+    applyTranslations(document);
     state.sessionId = loadSessionId();
     bindComposer();
     restoreConversation();

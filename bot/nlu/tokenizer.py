@@ -1,12 +1,14 @@
 """Rasa tokenizer for one model covering many languages.
 
-Words are split on white space as Rasa's WhitespaceTokenizer does; runs of Chinese
-characters (no spaces between words) are then split by jieba, and Japanese kana runs into
-single characters, which the character n-gram featurizer turns into useful features.
+Words are split on white space as Rasa's WhitespaceTokenizer does. Chinese and Japanese
+have no spaces between words: a message with kana is Japanese and its CJK runs are split by
+janome (a Japanese morphological analyser with its dictionary bundled); other runs of Chinese
+characters are split by jieba.
 """
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,8 +19,10 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language.scripts import script_of
 
 _CJK = {"han", "hiragana", "katakana"}
+_KANA = {"hiragana", "katakana"}
 
 
+@lru_cache(maxsize=1)
 def _jieba():
     import jieba
 
@@ -26,26 +30,30 @@ def _jieba():
     return jieba
 
 
-def _split_cjk(word: str) -> List[str]:
-    """Splits a word into runs of Han, of kana, and of anything else; Han runs by jieba."""
-    runs: List[tuple[str, str]] = []
+@lru_cache(maxsize=1)
+def _janome():
+    from janome.tokenizer import Tokenizer
+
+    return Tokenizer(wakati=True)
+
+
+def _split_chinese(word: str) -> List[str]:
+    """Runs of Han characters by jieba; anything else in the word stays one piece."""
+    runs: List[tuple[bool, str]] = []
     for char in word:
-        kind = script_of(char)
-        kind = kind if kind in _CJK else "other"
-        kind = "kana" if kind in ("hiragana", "katakana") else kind
-        if runs and runs[-1][0] == kind:
-            runs[-1] = (kind, runs[-1][1] + char)
+        han = script_of(char) in _CJK
+        if runs and runs[-1][0] == han:
+            runs[-1] = (han, runs[-1][1] + char)
         else:
-            runs.append((kind, char))
+            runs.append((han, char))
     pieces: List[str] = []
-    for kind, run in runs:
-        if kind == "han":
-            pieces.extend(piece for piece in _jieba().lcut(run) if piece.strip())
-        elif kind == "kana":
-            pieces.extend(run)
-        else:
-            pieces.append(run)
+    for han, run in runs:
+        pieces.extend(p for p in _jieba().lcut(run) if p.strip()) if han else pieces.append(run)
     return pieces
+
+
+def _split_japanese(word: str) -> List[str]:
+    return [piece for piece in _janome().tokenize(word) if piece.strip()]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -56,13 +64,18 @@ class MultilingualTokenizer(WhitespaceTokenizer):
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         tokens = super().tokenize(message, attribute)
+        text = message.get(attribute) or ""
+        split = _split_japanese if any(script_of(c) in _KANA for c in text) else _split_chinese
         result: List[Token] = []
         for token in tokens:
             if not any(script_of(c) in _CJK for c in token.text):
                 result.append(token)
                 continue
             offset = token.start
-            for piece in _split_cjk(token.text):
-                result.append(Token(piece, offset))
-                offset += len(piece)
+            for piece in split(token.text):
+                # Pieces are found in order; locate each so offsets stay exact.
+                start = token.text.find(piece, offset - token.start)
+                start = token.start + (start if start >= 0 else offset - token.start)
+                result.append(Token(piece, start))
+                offset = start + len(piece)
         return result
