@@ -88,17 +88,10 @@ def load_detection_set() -> dict[str, list[str]]:
 
 
 def assistant_detector() -> Callable[[str], Optional[str]]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
     from bot.language.detector import LanguageDetector
+    from bot.nlu.language_detector import texts_by_language
 
-    root = PROJECT_ROOT / "data" / "nlu"
-    texts = {
-        folder.name: [m.get("text") for m in load_data(str(folder)).training_examples]
-        for folder in sorted(root.iterdir())
-        if folder.is_dir()
-    }
-    detector = LanguageDetector.train(texts)
+    detector = LanguageDetector.train(texts_by_language(PROJECT_ROOT / "data" / "nlu"))
     return lambda text: detector.detect(text).code
 
 

@@ -27,6 +27,15 @@ LANGUAGE_KEY = "language"
 PROFILE_FILE = "language_profiles.json"
 
 
+def texts_by_language(root: Path) -> dict[str, list[str]]:
+    """The training examples of each language folder (data/nlu/<lang>/)."""
+    return {
+        folder.name: [m.get("text") for m in load_data(str(folder)).training_examples]
+        for folder in sorted(root.iterdir())
+        if folder.is_dir()
+    }
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class LanguageDetector(GraphComponent):
     @staticmethod
@@ -75,12 +84,7 @@ class LanguageDetector(GraphComponent):
         return cls(config, model_storage, resource, detector)
 
     def train(self, training_data: TrainingData) -> Resource:
-        root = Path(self._config["nlu_data_dir"])
-        texts = {
-            folder.name: [m.get("text") for m in load_data(str(folder)).training_examples]
-            for folder in sorted(root.iterdir())
-            if folder.is_dir()
-        }
+        texts = texts_by_language(Path(self._config["nlu_data_dir"]))
         self._detector = Detector.train(texts)
         with self._model_storage.write_to(self._resource) as directory:
             dump_obj_as_json_to_file(directory / PROFILE_FILE, self._detector.to_dict())

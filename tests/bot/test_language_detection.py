@@ -1,22 +1,14 @@
-from pathlib import Path
-
 import pytest
-from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.language.conversation import resolve_language
 from bot.language.detector import LanguageDetector
+from bot.nlu.language_detector import texts_by_language
 from bot.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
 def detector() -> LanguageDetector:
-    root = PROJECT_ROOT / "data" / "nlu"
-    texts = {
-        folder.name: [m.get("text") for m in load_data(str(folder)).training_examples]
-        for folder in sorted(root.iterdir())
-        if folder.is_dir()
-    }
-    return LanguageDetector.train(texts)
+    return LanguageDetector.train(texts_by_language(PROJECT_ROOT / "data" / "nlu"))
 
 
 @pytest.mark.parametrize(
