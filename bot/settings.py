@@ -98,33 +98,9 @@ class Settings:
         )
 
     def child_environment(self) -> dict[str, str]:
-        """The variables child processes and Rasa's endpoints.yml read, defaults made explicit."""
-        names = {
-            "var_dir": "VAR_DIR",
-            "default_language": "DEFAULT_LANGUAGE",
-            "rasa_port": "RASA_PORT",
-            "action_port": "ACTION_PORT",
-            "nlg_port": "NLG_PORT",
-            "chat_port": "CHAT_PORT",
-            "demo_store_port": "DEMO_STORE_PORT",
-            "rasa_url": "RASA_URL",
-            "rasa_api_token": "RASA_API_TOKEN",
-            "action_server_url": "ACTION_SERVER_URL",
-            "nlg_url": "NLG_URL",
-            "order_backend": "ORDER_BACKEND",
-            "logistics_backend": "LOGISTICS_BACKEND",
-            "demo_store_url": "DEMO_STORE_URL",
-            "demo_store_api_key": "DEMO_STORE_API_KEY",
-            "demo_store_db_url": "DEMO_STORE_DB_URL",
-            "backend_timeout_seconds": "BACKEND_TIMEOUT_SECONDS",
-            "backend_retries": "BACKEND_RETRIES",
-            "tracker_store_db": "TRACKER_STORE_DB",
-            "event_broker_db": "EVENT_BROKER_DB",
-            "ticketing_db": "TICKETING_DB",
-            "max_message_chars": "MAX_MESSAGE_CHARS",
-            "max_verification_attempts": "MAX_VERIFICATION_ATTEMPTS",
-        }
-        env = {names[f.name]: str(getattr(self, f.name)) for f in fields(self) if f.name in names}
+        """The variables child processes and Rasa's endpoints.yml read, defaults made explicit.
+        Each field's variable is its name in capitals (var_dir -> VAR_DIR)."""
+        env = {f.name.upper(): str(getattr(self, f.name)) for f in fields(self)}
         env["NATIVE_LANGUAGES"] = ",".join(self.native_languages)
         return env
 

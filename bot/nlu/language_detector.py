@@ -18,9 +18,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa.shared.utils.io import read_json_file, dump_obj_as_json_to_file
 
 from bot.language.detector import LanguageDetector as Detector
+from bot.nlu.model_files import load_json, save_json
 
 logger = logging.getLogger(__name__)
 LANGUAGE_KEY = "language"
@@ -75,19 +75,15 @@ class LanguageDetector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "LanguageDetector":
-        try:
-            with model_storage.read_from(resource) as directory:
-                detector = Detector.from_dict(read_json_file(directory / PROFILE_FILE))
-        except (ValueError, FileNotFoundError):
+        profiles = load_json(model_storage, resource, PROFILE_FILE)
+        if profiles is None:
             logger.warning("No trained language profiles in the model; detection uses scripts only.")
-            detector = Detector({})
-        return cls(config, model_storage, resource, detector)
+        return cls(config, model_storage, resource, Detector.from_dict(profiles or {}))
 
     def train(self, training_data: TrainingData) -> Resource:
         texts = texts_by_language(Path(self._config["nlu_data_dir"]))
         self._detector = Detector.train(texts)
-        with self._model_storage.write_to(self._resource) as directory:
-            dump_obj_as_json_to_file(directory / PROFILE_FILE, self._detector.to_dict())
+        save_json(self._model_storage, self._resource, PROFILE_FILE, self._detector.to_dict())
         logger.info("Language profiles trained for %s", ", ".join(sorted(texts)))
         return self._resource
 

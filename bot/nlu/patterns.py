@@ -16,8 +16,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
 
+from bot.nlu.model_files import load_json, save_json
 from bot.patterns import LanguageNames, find_entities
 
 EXTRACTOR = "PatternEntityExtractor"
@@ -51,12 +51,7 @@ class PatternEntityExtractor(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "PatternEntityExtractor":
-        try:
-            with model_storage.read_from(resource) as directory:
-                names = read_json_file(directory / NAMES_FILE)
-        except (ValueError, FileNotFoundError):
-            names = {}
-        return cls(model_storage, resource, names)
+        return cls(model_storage, resource, load_json(model_storage, resource, NAMES_FILE) or {})
 
     def train(self, training_data: TrainingData) -> Resource:
         names = {
@@ -66,8 +61,7 @@ class PatternEntityExtractor(GraphComponent):
             for element in table["elements"]
         }
         self._languages = LanguageNames(names)
-        with self._model_storage.write_to(self._resource) as directory:
-            dump_obj_as_json_to_file(directory / NAMES_FILE, names)
+        save_json(self._model_storage, self._resource, NAMES_FILE, names)
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from bot.settings import Settings
 from integrations.demo_store.wire import CARRIER_PATTERN, parse_date, parse_datetime
 from integrations.errors import BackendError
-from integrations.http import JsonHttpClient
+from integrations.demo_store.client import demo_store_client
 from integrations.logistics.base import Tracking, TrackingEvent
 
 logger = logging.getLogger(__name__)
@@ -30,13 +30,7 @@ class DemoStoreLogisticsBackend:
     """Tracks parcels through the demo store; an implausible number is "unknown parcel"."""
 
     def __init__(self, settings: Settings) -> None:
-        self._http = JsonHttpClient(
-            settings.demo_store_url,
-            service="demo store (tracking)",
-            bearer_token=settings.demo_store_api_key,
-            timeout_seconds=settings.backend_timeout_seconds,
-            retries=settings.backend_retries,
-        )
+        self._http = demo_store_client(settings, "demo store (tracking)")
 
     async def track(self, tracking_number: str, carrier: str) -> Optional[Tracking]:
         normalised = normalise_tracking_number(tracking_number)

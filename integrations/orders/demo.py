@@ -8,7 +8,7 @@ from typing import Any, Optional
 from bot.settings import Settings
 from integrations.demo_store.wire import DEMO_ORDER_NUMBER_PATTERN, parse_datetime, parse_decimal
 from integrations.errors import BackendError
-from integrations.http import JsonHttpClient
+from integrations.demo_store.client import demo_store_client
 from integrations.orders.base import Address, Customer, Order, OrderItem, ShipmentRef
 
 logger = logging.getLogger(__name__)
@@ -24,13 +24,7 @@ class DemoStoreOrderBackend:
     """Reads orders from the demo store; a malformed number is simply "no such order"."""
 
     def __init__(self, settings: Settings) -> None:
-        self._http = JsonHttpClient(
-            settings.demo_store_url,
-            service="demo store (orders)",
-            bearer_token=settings.demo_store_api_key,
-            timeout_seconds=settings.backend_timeout_seconds,
-            retries=settings.backend_retries,
-        )
+        self._http = demo_store_client(settings, "demo store (orders)")
 
     async def get_order(self, number: str) -> Optional[Order]:
         normalised = normalise_order_number(number)
