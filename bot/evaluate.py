@@ -167,12 +167,10 @@ def print_report(intents: dict, detection: dict, training_seconds: Optional[floa
 def main(settings: Settings) -> int:
     from bot.model import current_model, ensure_model
 
-    training_seconds = None
-    if current_model() is None:
-        started = time.monotonic()
-        ensure_model()
-        training_seconds = time.monotonic() - started
+    had_model = current_model() is not None
+    started = time.monotonic()
     model = ensure_model()
+    training_seconds = None if had_model else time.monotonic() - started
     sets = load_test_sets()
     predictions = asyncio.run(_parse_all(model, sets))
     intents = {language: intent_scores([g for _, g in sets[language]], predictions[language]) for language in sets}
