@@ -3,10 +3,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from bot.policies import Policies, get_policies
+from bot.services.delivery_problems import DeliveryProblemService
+from bot.services.order_changes import OrderChangeService
 from bot.services.order_status import OrderStatusService
+from bot.services.payments import InvoiceService
+from bot.services.returns import ReturnService
 from bot.settings import Settings, get_settings
 from integrations import factory
+from integrations.logistics.base import LogisticsBackend
+from integrations.orders.base import OrderBackend
 from ticketing.client import TicketClient
+from ticketing.feedback import FeedbackStore
 from ticketing.outbox import LocalTicketOutbox
 
 
@@ -15,11 +23,50 @@ def settings() -> Settings:
     return get_settings()
 
 
+def policies() -> Policies:
+    return get_policies()
+
+
+@lru_cache(maxsize=1)
+def order_backend() -> OrderBackend:
+    return factory.order_backend(settings())
+
+
+@lru_cache(maxsize=1)
+def logistics_backend() -> LogisticsBackend:
+    return factory.logistics_backend(settings())
+
+
 @lru_cache(maxsize=1)
 def order_status_service() -> OrderStatusService:
-    return OrderStatusService(factory.order_backend(settings()), factory.logistics_backend(settings()))
+    return OrderStatusService(order_backend(), logistics_backend())
+
+
+@lru_cache(maxsize=1)
+def return_service() -> ReturnService:
+    return ReturnService(order_backend())
+
+
+@lru_cache(maxsize=1)
+def order_change_service() -> OrderChangeService:
+    return OrderChangeService(order_backend())
+
+
+@lru_cache(maxsize=1)
+def delivery_problem_service() -> DeliveryProblemService:
+    return DeliveryProblemService(order_backend(), logistics_backend())
+
+
+@lru_cache(maxsize=1)
+def invoice_service() -> InvoiceService:
+    return InvoiceService(order_backend())
 
 
 @lru_cache(maxsize=1)
 def ticket_client() -> TicketClient:
     return LocalTicketOutbox(settings().ticketing_db)
+
+
+@lru_cache(maxsize=1)
+def feedback_store() -> FeedbackStore:
+    return FeedbackStore(settings().ticketing_db)

@@ -1,15 +1,22 @@
-"""Hands the conversation to the support team."""
+"""Hands the conversation to the support team, with the priority its reason and order call for."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import logging
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dependencies import ticket_client
+from actions.dependencies import order_status_service, policies, ticket_client
+from bot.services.handoff_priority import handoff_priority
+from integrations.errors import BackendError
+from integrations.orders.base import Order
 from ticketing.client import HandoffRequest
 
+logger = logging.getLogger(__name__)
 TRANSCRIPT_EVENTS = {"user", "bot"}
+# What the latest intent says about why a person is needed.
+INTENT_REASONS = {"human_handoff": "explicit_request", "complaint": "complaint"}
 
 
 def transcript(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -20,6 +27,43 @@ def transcript(tracker: Tracker) -> List[Dict[Text, Any]]:
     ]
 
 
+async def _verified_order(tracker: Tracker) -> Optional[Order]:
+    number = tracker.get_slot("verified_order")
+    if not number:
+        return None
+    try:
+        return await order_status_service().find(number)
+    except BackendError:
+        return None
+
+
+async def hand_off(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    *,
+    order: Optional[Order] = None,
+    details: Optional[Dict[Text, Any]] = None,
+) -> None:
+    """Opens (or finds) the conversation's ticket and tells the shopper its reference."""
+    order = order or await _verified_order(tracker)
+    policy = policies().for_market(order.market if order else tracker.get_slot("market"))
+    priority = handoff_priority(reason, order, policy)
+    request = HandoffRequest(
+        conversation_id=tracker.sender_id,
+        reason=reason,
+        priority=priority,
+        language=tracker.get_slot("language"),
+        channel=tracker.get_latest_input_channel(),
+        order_number=order.number if order else tracker.get_slot("verified_order"),
+        transcript=transcript(tracker),
+        details=details or {},
+    )
+    ticket = await ticket_client().open_ticket(request)
+    logger.info("Hand-off %s (%s, %s)", ticket.reference, reason, priority)
+    dispatcher.utter_message(response="utter_handoff_recorded", reference=ticket.reference, hours="default")
+
+
 class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
@@ -28,15 +72,5 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        request = HandoffRequest(
-            conversation_id=tracker.sender_id,
-            reason="explicit_request" if intent == "human_handoff" else "assistant_offer",
-            priority="normal",
-            language=tracker.get_slot("language"),
-            channel=tracker.get_latest_input_channel(),
-            order_number=tracker.get_slot("verified_order"),
-            transcript=transcript(tracker),
-        )
-        ticket = await ticket_client().open_ticket(request)
-        dispatcher.utter_message(response="utter_handoff_recorded", reference=ticket.reference, hours="default")
+        await hand_off(dispatcher, tracker, INTENT_REASONS.get(intent, "assistant_offer"))
         return []

@@ -16,9 +16,17 @@ def prepare(settings: Settings) -> None:
 
 def run(settings: Settings) -> int:
     from bot.model import ensure_model
+    from bot.policies import PolicyError, get_policies
     from bot.stack import Stack, StackError
 
     prepare(settings)
+    try:
+        # The shop's policy file is checked before anything starts: a typo must not surface
+        # as a wrong answer to a shopper days later.
+        get_policies()
+    except PolicyError as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        return 1
     model = ensure_model()
     print("Starting the assistant...", flush=True)
     stack = Stack(settings, model)

@@ -52,6 +52,8 @@ class Settings:
     demo_store_url: str
     demo_store_api_key: str
     demo_store_db_url: str
+    demo_store_link_secret: str
+    demo_store_public_url: str
     backend_timeout_seconds: float
     backend_retries: int
     # Rasa's stores.
@@ -88,6 +90,9 @@ class Settings:
             demo_store_url=_env("DEMO_STORE_URL", f"http://127.0.0.1:{demo_store_port}"),
             demo_store_api_key=_env("DEMO_STORE_API_KEY", "demo-store-key"),
             demo_store_db_url=_env("DEMO_STORE_DB_URL", f"sqlite:///{var_dir / 'demo_store.db'}"),
+            demo_store_link_secret=os.environ.get("DEMO_STORE_LINK_SECRET")
+            or _local_secret(var_dir, "demo_store_link_secret"),
+            demo_store_public_url=_env("DEMO_STORE_PUBLIC_URL", ""),
             backend_timeout_seconds=float(_env("BACKEND_TIMEOUT_SECONDS", "3")),
             backend_retries=int(_env("BACKEND_RETRIES", "1")),
             tracker_store_db=_env("TRACKER_STORE_DB", str(var_dir / "rasa" / "tracker.db")),

@@ -6,14 +6,17 @@ Failures are mapped onto the two errors every adapter raises:
 - BackendUnavailable: unreachable, timed out, or 5xx, after the retries;
 - BackendError: any other unexpected status, or a body that is not JSON.
 
-A 404 is an answer ("no such thing"), so it comes back as None.
+A 404 is an answer ("no such thing"), so it comes back as None. Changes (POST, PUT) are sent
+with `send_json`; a POST is retried only when it certainly never reached the backend, since
+repeating one that did could, say, open a second return.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from typing import Any, Mapping, Optional
+from dataclasses import dataclass
+from typing import Any, Collection, Mapping, Optional
 
 import aiohttp
 
@@ -22,6 +25,14 @@ from integrations.errors import BackendError, BackendUnavailable
 logger = logging.getLogger(__name__)
 
 DEFAULT_BACKOFF_SECONDS = 0.2
+# Methods that give the same result however often they are repeated: safe to retry.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+
+
+@dataclass(frozen=True)
+class JsonAnswer:
+    status: int
+    body: Any  # the decoded JSON
 
 
 class JsonHttpClient:
@@ -67,37 +78,66 @@ class JsonHttpClient:
         `path` must already be percent-encoded where needed. Query parameters are never
         logged: they may carry personal data such as an e-mail address.
         """
+        status, body = await self._exchange("GET", path, params=params)
+        if status == 404:
+            return None
+        if 200 <= status < 300:
+            return _decode_json(body, self._service, path)
+        raise BackendError(f"{self._service} answered HTTP {status} for {path}")
+
+    async def send_json(
+        self, method: str, path: str, payload: Any, *, answers: Collection[int] = (404, 409)
+    ) -> JsonAnswer:
+        """Sends `payload` as JSON with `method`; the decoded answer when the status is 2xx or
+        one of `answers` (refusals the caller handles). Other 4xx are a BackendError naming the
+        backend's error code; bodies are never logged (they carry addresses)."""
+        status, body = await self._exchange(method, path, json_body=payload)
+        if 200 <= status < 300 or status in answers:
+            return JsonAnswer(status, _decode_json(body, self._service, path))
+        code = _error_code(body)
+        raise BackendError(f"{self._service} answered HTTP {status} for {method} {path}{': ' + code if code else ''}")
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, str]] = None,
+        json_body: Any = None,
+    ) -> tuple[int, bytes]:
+        """Status and body of the first answer below 500, retrying what is safe to retry."""
         url = self._base_url + path
+        repeatable = method in IDEMPOTENT_METHODS
         failure = "no attempt made"
         for attempt in range(1, self._attempts + 1):
+            retry = repeatable
             try:
-                async with self._get_session().get(url, params=params) as response:
-                    if response.status == 404:
-                        return None
-                    if response.status >= 500:
-                        failure = f"HTTP {response.status}"
-                    elif 200 <= response.status < 300:
-                        return _decode_json(await response.read(), self._service, path)
-                    else:
-                        raise BackendError(
-                            f"{self._service} answered HTTP {response.status} for {path}"
-                        )
+                async with self._get_session().request(method, url, params=params, json=json_body) as response:
+                    if response.status < 500:
+                        return response.status, await response.read()
+                    failure = f"HTTP {response.status}"
             except asyncio.TimeoutError:
                 failure = "timed out"
+            except aiohttp.ClientConnectorError as exc:
+                # Refused or unresolvable: nothing was sent, so even a POST may be tried again.
+                failure = f"connection error ({type(exc).__name__})"
+                retry = True
             except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
-                # Refused, reset or cut mid-body: worth another try, like a timeout.
+                # Reset or cut mid-body: worth another try, like a timeout.
                 failure = f"connection error ({type(exc).__name__})"
             except aiohttp.ClientError as exc:
                 raise BackendError(f"{self._service} request for {path} failed: {type(exc).__name__}") from exc
 
-            if attempt < self._attempts:
+            if retry and attempt < self._attempts:
                 logger.warning(
                     "%s: %s for %s (attempt %d of %d), retrying",
                     self._service, failure, path, attempt, self._attempts,
                 )
                 await asyncio.sleep(self._backoff_seconds * 2 ** (attempt - 1))
+            elif not retry:
+                break
 
-        logger.error("%s unavailable: %s for %s", self._service, failure, path)
+        logger.error("%s unavailable: %s for %s %s", self._service, failure, method, path)
         raise BackendUnavailable(f"{self._service} unavailable: {failure}")
 
     async def close(self) -> None:
@@ -111,3 +151,13 @@ def _decode_json(body: bytes, service: str, path: str) -> Any:
         return json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BackendError(f"{service} sent invalid JSON for {path}") from exc
+
+
+def _error_code(body: bytes) -> str:
+    """The backend's {"error": code}, if the body is one."""
+    try:
+        decoded = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return ""
+    code = decoded.get("error") if isinstance(decoded, dict) else None
+    return code if isinstance(code, str) else ""

@@ -10,12 +10,15 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 @dataclass(frozen=True)
 class HandoffRequest:
     conversation_id: str
-    reason: str  # explicit_request, fallback, backend_unavailable, verification_failed, ...
+    reason: str  # a key of bot.services.handoff_priority.REASON_PRIORITY
     priority: str  # one of PRIORITIES
     language: Optional[str]
     channel: Optional[str]
     order_number: Optional[str] = None
     transcript: list[dict[str, Any]] = field(default_factory=list)
+    # What the assistant already collected (problem, item, the shopper's own words), so that
+    # the agent does not ask again.
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, create_engine, select
+from sqlalchemy import JSON, Column, DateTime, Integer, String, create_engine, inspect, select, text
 from sqlalchemy.orm import Session, declarative_base
 
 from ticketing.client import HandoffRequest, TicketRef
@@ -29,6 +29,7 @@ class HandoffRecord(Base):
     channel = Column(String(50))
     order_number = Column(String(50))
     transcript = Column(JSON, nullable=False, default=list)
+    details = Column(JSON, nullable=False, default=dict)
     created_at = Column(DateTime(timezone=True), nullable=False)
 
 
@@ -37,6 +38,14 @@ class LocalTicketOutbox:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         self._engine = create_engine(f"sqlite:///{db_path}", future=True)
         Base.metadata.create_all(self._engine)
+        self._add_details_column()
+
+    def _add_details_column(self) -> None:
+        # Outboxes written before hand-offs carried details lack the column.
+        columns = {c["name"] for c in inspect(self._engine).get_columns("handoff_requests")}
+        if "details" not in columns:
+            with self._engine.begin() as connection:
+                connection.execute(text("ALTER TABLE handoff_requests ADD COLUMN details JSON NOT NULL DEFAULT '{}'"))
 
     async def open_ticket(self, request: HandoffRequest) -> TicketRef:
         # SQLite calls are short; a thread keeps the action server's event loop free.
@@ -60,6 +69,7 @@ class LocalTicketOutbox:
                 channel=request.channel,
                 order_number=request.order_number,
                 transcript=json.loads(json.dumps(request.transcript, default=str)),
+                details=json.loads(json.dumps(request.details, default=str)),
                 created_at=datetime.now(timezone.utc),
             )
             session.add(record)

@@ -49,7 +49,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     created = _seed(settings, reset=False)
     if created:
         logger.info("seeded an empty demo store with %d orders", created)
-    app = create_app(settings.demo_store_db_url, settings.demo_store_api_key)
+    app = create_app(
+        settings.demo_store_db_url,
+        settings.demo_store_api_key,
+        link_secret=settings.demo_store_link_secret,
+        public_url=settings.demo_store_public_url,
+    )
     web.run_app(
         app,
         host=args.host or _default_host(settings),

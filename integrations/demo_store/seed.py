@@ -25,11 +25,13 @@ from integrations.demo_store.seed_data import (
     MAINLAND_WAREHOUSES,
     MARKETS,
     PRODUCTS,
+    PRODUCTS_BY_SKU,
     TRANSIT_DAYS,
     USD_RATES,
     ZERO_DECIMAL_CURRENCIES,
     City,
     Market,
+    Product,
 )
 
 SEED = 20240611
@@ -62,9 +64,61 @@ SHOWCASE_ORDERS: dict[str, dict] = {
                "tracking_number": "784512369021"},
     "100241": {"name": "Ana Souza", "email": "ana.souza@example.com.br", "phone": "+5511912345678",
                "market": "BR", "status": "cancelled", "carrier": None, "tracking_number": None},
+    # Returns, cancellations, changes, payments and claims. Optional keys: "items" as
+    # (sku, quantity, variant); "timeline" pins days before the seeding (see _Pin); "parcel" is
+    # the parcel's own state when it differs from the order's; "payment_status", "payment_method",
+    # "decline_code", "double_charge", "vip", "return", "cancelled_days_ago", "refund_issued_days_ago".
+    "100242": {"name": "Lucía Fernández", "email": "lucia.fernandez@example.es", "phone": "+34622345678",
+               "market": "ES", "status": "delivered", "carrier": "yunexpress",
+               "tracking_number": "YT2418365402719502", "timeline": {"delivered_days_ago": 3},
+               "items": (("APP-1002", 1, "M / sand"), ("APP-1001", 2, "L / white"))},
+    "100243": {"name": "Sophie Wagner", "email": "sophie.wagner@example.de", "phone": "+4917612345678",
+               "market": "DE", "status": "delivered", "carrier": "dhl", "tracking_number": "5739201845",
+               "timeline": {"delivered_days_ago": 30}, "items": (("SHO-2001", 1, "EU 39 / white"),)},
+    "100244": {"name": "Michael Davis", "email": "michael.davis@example.com", "phone": "+12125550187",
+               "market": "US", "status": "delivered", "carrier": "ups", "tracking_number": "1ZA1B2C36612345671",
+               "timeline": {"delivered_days_ago": 20},
+               "items": (("ELE-3002", 1, ""), ("APP-1005", 1, "L / black"))},
+    "100245": {"name": "Léa Martin", "email": "lea.martin@example.fr", "phone": "+33687654321",
+               "market": "FR", "status": "delivered", "carrier": "fedex", "tracking_number": "784512369538",
+               "timeline": {"delivered_days_ago": 5},
+               "items": (("APP-1004", 1, "S / grey"), ("UND-1101", 1, "M / black"))},
+    "100246": {"name": "Giulia Rossi", "email": "giulia.rossi@example.it", "phone": "+393471234567",
+               "market": "IT", "status": "returned", "parcel": "delivered", "carrier": "cainiao",
+               "tracking_number": "LP00528364917305", "timeline": {"delivered_days_ago": 25},
+               "payment_status": "paid", "items": (("SHO-2002", 1, "EU 38 / black"),),
+               "return": {"lines": (("SHO-2002", 1),), "reason": "wrong_size", "condition": "unused",
+                          "status": "received", "requested_days_ago": 22, "refund_status": "processing",
+                          "prepaid_label": True}},
+    "100247": {"name": "Amelia Hughes", "email": "amelia.hughes@example.co.uk", "phone": "+447700900456",
+               "market": "GB", "status": "processing", "carrier": None, "tracking_number": None,
+               "items": (("APP-1006", 1, "M / navy"), ("SHO-2003", 1, "EU 40 / white"))},
+    "100248": {"name": "鈴木 陽菜", "email": "hina.suzuki@example.jp", "phone": "+818012345678",
+               "market": "JP", "status": "pending_payment", "carrier": None, "tracking_number": None,
+               "payment_status": "failed", "payment_method": "card", "decline_code": "insufficient_funds",
+               "items": (("ELE-3001", 1, ""), ("BEA-4002", 1, ""))},
+    "100249": {"name": "Jessica Wilson", "email": "jessica.wilson@example.com", "phone": "+14155550142",
+               "market": "US", "status": "processing", "carrier": None, "tracking_number": None,
+               "payment_status": "paid", "payment_method": "card", "double_charge": True,
+               "items": (("HOM-5003", 1, ""),)},
+    "100250": {"name": "李娜", "email": "li.na@example.cn", "phone": "+8613912345678",
+               "market": "CN", "status": "in_transit", "carrier": "cainiao", "tracking_number": "LP00739152846027",
+               "timeline": {"last_scan_days_ago": 12, "eta_days_ago": 6}},
+    "100251": {"name": "Robert Anderson", "email": "robert.anderson@example.com", "phone": "+16175550111",
+               "market": "US", "status": "processing", "carrier": None, "tracking_number": None, "vip": True,
+               "payment_status": "paid", "items": (("ELE-3007", 30, ""), ("ELE-3002", 25, ""))},
+    "100252": {"name": "Javier López", "email": "javier.lopez@example.es", "phone": "+34633456789",
+               "market": "ES", "status": "cancelled", "carrier": None, "tracking_number": None,
+               "payment_status": "refunded", "payment_method": "card", "timeline": {"placed_days_ago": 6},
+               "cancelled_days_ago": 5, "refund_issued_days_ago": 3,
+               "items": (("BAG-9003", 1, ""),)},
+    "100253": {"name": "Jonas Becker", "email": "jonas.becker@example.de", "phone": "+4916012345678",
+               "market": "DE", "status": "in_transit", "carrier": "dhl", "tracking_number": "4829173650",
+               "timeline": {"shipped_days_ago": 2}, "items": (("ACC-8004", 1, ""), ("BAG-9001", 1, ""))},
 }
-# The showcase in-transit parcel has left China and awaits import customs in Spain.
-_SHOWCASE_CUTS = {"100234": "arrived_destination_country"}
+# The showcase in-transit parcel has left China and awaits import customs in Spain; the late one
+# left Hong Kong and has not been scanned since.
+_SHOWCASE_CUTS = {"100234": "arrived_destination_country", "100250": "departed_origin_country"}
 
 # A returning shopper with enough orders to page through.
 REPEAT_CUSTOMER: dict = {
@@ -135,6 +189,17 @@ class _Draft:
     placed_ago: timedelta
 
 
+@dataclass(frozen=True)
+class _Pin:
+    """Days before the seeding that a showcase order's timeline must show exactly."""
+
+    delivered_days_ago: Optional[float] = None
+    shipped_days_ago: Optional[float] = None  # the label was made then; the parcel is on its way
+    last_scan_days_ago: Optional[float] = None  # a late parcel: last scan, and an ETA already past
+    eta_days_ago: Optional[float] = None
+    placed_days_ago: Optional[float] = None  # for orders that have not shipped
+
+
 def build_orders(now: Optional[datetime] = None) -> list[models.Order]:
     """All demo orders as unsaved ORM objects, with dates laid out back from `now`."""
     return _Builder(_naive_utc(now)).build()
@@ -186,6 +251,8 @@ class _Builder:
             draft.order.number = number
         orders = [draft.order for draft in generated] + showcase
         self._mark_vips(orders)
+        for order in orders:
+            _Ledger(self.now, order, SHOWCASE_ORDERS.get(order.number, {})).fill()
         return sorted(orders, key=lambda order: order.number)
 
     # -- orders -------------------------------------------------------------------------------
@@ -215,16 +282,25 @@ class _Builder:
 
     def _showcase_order(self, number: str, spec: dict) -> models.Order:
         rng = random.Random(f"{SEED}:{number}")
+        market = MARKETS[spec["market"]]
         customer = models.Customer(
-            name=spec["name"], email=spec["email"], phone=spec["phone"], market=spec["market"], vip=False
+            name=spec["name"], email=spec["email"], phone=spec["phone"], market=spec["market"],
+            vip=spec.get("vip", False),
         )
+        items = None
+        if "items" in spec:
+            items = [_item(PRODUCTS_BY_SKU[sku], quantity, market.currency) for sku, quantity, _ in spec["items"]]
         draft = self._order(
-            rng, customer, MARKETS[spec["market"]], spec["status"],
+            rng, customer, market, spec["status"],
             carrier_code=spec["carrier"], tracking_number=spec["tracking_number"],
-            cut=_SHOWCASE_CUTS.get(number),
+            cut=_SHOWCASE_CUTS.get(number), items=items, pin=_Pin(**spec.get("timeline", {})),
+            parcel_state=spec.get("parcel"),
         )
-        draft.order.number = number
-        return draft.order
+        order = draft.order
+        order.number = number
+        order.payment_status = spec.get("payment_status", order.payment_status)
+        order.payment_method = spec.get("payment_method", order.payment_method)
+        return order
 
     def _order(
         self,
@@ -236,9 +312,13 @@ class _Builder:
         carrier_code: Optional[str] = None,
         tracking_number: Optional[str] = None,
         cut: Optional[str] = None,
+        items: Optional[list[models.OrderItem]] = None,
+        pin: _Pin = _Pin(),
+        parcel_state: Optional[str] = None,
     ) -> _Draft:
         city, line1, postal_code = self._address(rng, customer, market)
-        items = self._items(rng, market.currency)
+        if items is None:
+            items = self._items(rng, market.currency)
         methods, weights = zip(*market.payment_methods)
         order = models.Order(
             market=market.code,
@@ -257,9 +337,12 @@ class _Builder:
         )
         ships = state in SHIPPED_STATES or (state == "refunded" and rng.random() < 0.5)
         if not ships:
-            placed_ago = timedelta(seconds=round(_unshipped_age_hours(rng, state) * 3600))
+            hours = _unshipped_age_hours(rng, state) if pin.placed_days_ago is None else pin.placed_days_ago * 24
+            placed_ago = timedelta(seconds=round(hours * 3600))
         else:
-            shipment, label_ago = self._shipment(rng, market, city, state, carrier_code, tracking_number, cut)
+            shipment, label_ago = self._shipment(
+                rng, market, city, parcel_state or state, carrier_code, tracking_number, cut, pin
+            )
             order.shipments = [shipment]
             # Paid, picked and packed before the label: hours to a few days.
             placed_ago = label_ago + timedelta(seconds=round(rng.uniform(6, 72) * 3600))
@@ -269,11 +352,7 @@ class _Builder:
     def _items(self, rng: random.Random, currency: str) -> list[models.OrderItem]:
         count = rng.choices((1, 2, 3, 4), weights=(55, 28, 12, 5))[0]
         return [
-            models.OrderItem(
-                sku=product.sku, name=product.name, category=product.category,
-                quantity=rng.choices((1, 2, 3), weights=(80, 15, 5))[0],
-                unit_price=_local_price(product.usd_price, currency),
-            )
+            _item(product, rng.choices((1, 2, 3), weights=(80, 15, 5))[0], currency)
             for product in rng.sample(PRODUCTS, count)
         ]
 
@@ -288,6 +367,7 @@ class _Builder:
         carrier_code: Optional[str],
         tracking_number: Optional[str],
         cut: Optional[str],
+        pin: _Pin = _Pin(),
     ) -> tuple[models.Shipment, timedelta]:
         if carrier_code is None:
             candidates = [c for c in CARRIERS.values() if market.code != "CN" or c.ships_to_cn]
@@ -298,7 +378,7 @@ class _Builder:
         if tracking_number is None:
             tracking_number = self._new_tracking_number(rng, carrier_code)
 
-        timeline = _timeline(rng, carrier.service, state, cut)
+        timeline = _timeline(rng, carrier.service, state, cut, pin)
         events = []
         customs_status: Optional[str] = None
         location = f"{warehouse}, {origin_country}"
@@ -410,6 +490,143 @@ class _Builder:
             customer.vip = counts[customer.email] >= 4 or self.rng.random() < 0.06
 
 
+# -- variants, payments, refunds and returns ------------------------------------------------------
+
+_CARD_METHODS = frozenset({"card", "apple_pay", "google_pay", "mada", "unionpay"})
+_CARD_DECLINES = ("insufficient_funds", "card_declined", "expired_card", "do_not_honor")
+_CANCEL_REASONS = ("ordered by mistake", "found a better price", "delivery takes too long", "changed my mind")
+# Deducted when a refused parcel comes back: the return shipping the shop paid (USD, converted).
+_REFUSED_PARCEL_FEE_USD = Decimal("8.00")
+_PAID = frozenset({"paid", "refunded", "partially_refunded"})
+
+
+class _Ledger:
+    """Fills in what follows from an order's state once it has its number: item variants,
+    payment events, the invoice number, refunds and a showcase's return. Its own random
+    stream per order, so none of this moves the orders, dates or parcels drawn before."""
+
+    def __init__(self, now: datetime, order: models.Order, spec: dict) -> None:
+        self.now = now
+        self.order = order
+        self.spec = spec
+        self.rng = random.Random(f"{SEED}:{order.number}:ledger")
+
+    def fill(self) -> None:
+        self._variants()
+        self._payments()
+        if "return" in self.spec:
+            self._showcase_return(self.spec["return"])
+        elif self.order.status == "cancelled":
+            self._cancellation()
+        elif self.order.status in ("refunded", "returned"):
+            self._refund_after_return_to_sender()
+
+    def _variants(self) -> None:
+        pinned = {sku: variant for sku, _, variant in self.spec.get("items", ())}
+        for item in self.order.items:
+            choices = PRODUCTS_BY_SKU[item.sku].variants
+            if not choices:
+                item.variant, item.variants = "", []
+                continue
+            item.variant = pinned.get(item.sku) or self.rng.choice(choices)
+            if item.variant not in choices:
+                raise ValueError(f"{item.sku} has no variant {item.variant!r}")
+            # Some sizes are sold out: about two in three of the others are in stock.
+            item.variants = [v for v in choices if v != item.variant and self.rng.random() < 0.65]
+
+    def _payments(self) -> None:
+        order, rng = self.order, self.rng
+        paid_at = order.placed_at + timedelta(seconds=rng.randint(20, 900))
+        if order.payment_status == "failed":
+            code = self.spec.get("decline_code") or (
+                rng.choice(_CARD_DECLINES) if order.payment_method in _CARD_METHODS else "payment_expired"
+            )
+            self._event(paid_at, "failed", order.total, decline_code=code)
+        elif order.payment_status in _PAID:
+            self._event(paid_at, "captured", order.total)
+            if self.spec.get("double_charge"):
+                # The processor took the amount twice (a retried checkout): the shop owes one back.
+                self._event(paid_at + timedelta(seconds=rng.randint(40, 120)), "captured", order.total)
+            order.invoice_number = f"INV-{order.number}"
+
+    def _cancellation(self) -> None:
+        order, spec = self.order, self.spec
+        if "cancelled_days_ago" in spec:
+            order.cancelled_at = self._days_ago(spec["cancelled_days_ago"])
+        else:
+            order.cancelled_at = self._after(order.placed_at, hours=(1, 72))
+        if order.payment_status == "failed":
+            order.cancel_reason = "payment not completed"
+            return
+        order.cancel_reason = self.rng.choice(_CANCEL_REASONS)
+        if order.payment_status == "refunded":
+            issued = spec.get("refund_issued_days_ago")
+            self._refund(
+                order.total, order.cancelled_at, "issued",
+                issued_at=None if issued is None else self._days_ago(issued),
+            )
+
+    def _refund_after_return_to_sender(self) -> None:
+        order = self.order
+        start = order.shipments[-1].events[-1].time if order.shipments else order.placed_at
+        created = self._after(start, hours=(12, 72))
+        if order.payment_status == "refunded":
+            self._refund(order.total, created, "issued")
+        elif order.payment_status == "partially_refunded":
+            fee = _local_price(_REFUSED_PARCEL_FEE_USD, order.currency)
+            self._refund(order.total - fee, created, "issued")
+        else:
+            # Back at the warehouse, waiting for inspection.
+            self._refund(order.total, created, "processing")
+
+    def _showcase_return(self, spec: dict) -> None:
+        order = self.order
+        prices = {item.sku: item for item in order.items}
+        created = self._days_ago(spec["requested_days_ago"])
+        lines = [
+            models.ReturnLine(sku=sku, name=prices[sku].name, quantity=quantity, unit_price=prices[sku].unit_price)
+            for sku, quantity in spec["lines"]
+        ]
+        request = models.ReturnRequest(
+            rma=f"RMA-{order.number}-1", status=spec["status"], reason=spec["reason"],
+            condition=spec["condition"], prepaid_label=spec["prepaid_label"], created_at=created, lines=lines,
+        )
+        order.returns.append(request)
+        amount = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
+        request.refund = self._refund(amount, created, spec["refund_status"])
+
+    def _refund(
+        self, amount: Decimal, created: datetime, status: str, *, issued_at: Optional[datetime] = None
+    ) -> models.Refund:
+        order = self.order
+        if status == "issued":
+            issued_at = issued_at or self._after(created, hours=(24, 120))
+            self._event(issued_at, "refunded", amount)
+        refund = models.Refund(
+            reference=f"RF-{order.number}-{len(order.refunds) + 1}", amount=amount, currency=order.currency,
+            method="original_payment", status=status, created_at=created,
+            issued_at=issued_at if status == "issued" else None,
+        )
+        order.refunds.append(refund)
+        return refund
+
+    def _event(self, at: datetime, kind: str, amount: Decimal, decline_code: str = "") -> None:
+        order = self.order
+        order.payments.append(models.PaymentEvent(
+            time=at, kind=kind, amount=amount, currency=order.currency,
+            reference=f"PAY-{order.number}-{len(order.payments) + 1}", decline_code=decline_code,
+        ))
+
+    def _after(self, start: datetime, *, hours: tuple[float, float]) -> datetime:
+        """A moment some hours after `start`, but always before now."""
+        wanted = timedelta(hours=self.rng.uniform(*hours))
+        room = (self.now - start) * self.rng.uniform(0.3, 0.9)
+        return (start + min(wanted, room)).replace(microsecond=0)
+
+    def _days_ago(self, days: float) -> datetime:
+        return self.now - timedelta(days=days)
+
+
 # -- timelines ----------------------------------------------------------------------------------
 
 
@@ -437,10 +654,21 @@ def _between(rng: random.Random, plan: dict[str, float], last: str) -> float:
     return plan[last] + rng.uniform(0.15, 0.85) * (plan[following] - plan[last])
 
 
-def _timeline(rng: random.Random, service: str, state: str, cut: Optional[str] = None) -> _Timeline:
+def _timeline(rng: random.Random, service: str, state: str, cut: Optional[str] = None, pin: _Pin = _Pin()) -> _Timeline:
     plan = _happy_path(rng, service)
     delivered_at = plan["delivered"]
     hour, day = 1.0, 24.0
+
+    if pin.delivered_days_ago is not None:
+        return _Timeline(_until(plan, "delivered"), delivered_at + pin.delivered_days_ago * day, None)
+    if pin.shipped_days_ago is not None:
+        now = pin.shipped_days_ago * day
+        events = [(code, at) for code, at in _until(plan, "arrived_delivery_facility") if at < now]
+        return _Timeline(events, now, delivered_at)
+    if pin.last_scan_days_ago is not None:
+        events = _until(plan, cut or "departed_origin_country")
+        now = events[-1][1] + pin.last_scan_days_ago * day
+        return _Timeline(events, now, now - (pin.eta_days_ago or 0) * day)
 
     if state in ("shipped", "in_transit", "out_for_delivery"):
         if cut is None:
@@ -570,6 +798,14 @@ def _postal_code(rng: random.Random, pattern: str) -> str:
     return "".join(
         str(rng.randint(0, 9)) if ch == "#" else rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") if ch == "A" else ch
         for ch in pattern
+    )
+
+
+def _item(product: Product, quantity: int, currency: str) -> models.OrderItem:
+    # The variant is chosen later, with the payments, so adding variants moved no other seeded value.
+    return models.OrderItem(
+        sku=product.sku, name=product.name, category=product.category, quantity=quantity,
+        unit_price=_local_price(product.usd_price, currency),
     )
 
 

@@ -358,10 +358,34 @@ class Product:
     name: str
     category: str
     usd_price: Decimal
+    variants: tuple[str, ...] = ()  # sizes / colours the shop sells; empty for one-size goods
 
+
+def _sized(sizes: str, colours: str) -> tuple[str, ...]:
+    """Variant names as the shop prints them, "M / black", every size in every colour."""
+    return tuple(f"{size} / {colour}" for colour in colours.split(",") for size in sizes.split(","))
+
+
+_LETTER = "XS,S,M,L,XL"
+_SHOE = ",".join(f"EU {size}" for size in range(37, 46))
+_VARIANTS: dict[str, tuple[str, ...]] = {
+    "APP-1001": _sized(_LETTER, "white,black,sand"),
+    "APP-1002": _sized(_LETTER, "sand,navy,sage"),
+    "APP-1003": _sized("28,30,32,34,36", "beige,navy,olive"),
+    "APP-1004": _sized(_LETTER, "grey,black,forest green"),
+    "APP-1005": _sized(_LETTER, "black,yellow"),
+    "APP-1006": _sized(_LETTER, "navy,camel,charcoal"),
+    "SHO-2001": _sized(_SHOE, "white,black"),
+    "SHO-2002": _sized(_SHOE, "black,cognac"),
+    "SHO-2003": _sized(_SHOE, "white,navy"),
+    "SHO-2004": _sized(_SHOE, "brown"),
+    "SPO-7003": _sized("S,M,L,XL", "black"),
+    "UND-1101": _sized("S,M,L,XL", "black,nude"),
+    "UND-1102": _sized("S,M,L,XL", "grey,navy"),
+}
 
 PRODUCTS: tuple[Product, ...] = tuple(
-    Product(sku, name, category, Decimal(price))
+    Product(sku, name, category, Decimal(price), _VARIANTS.get(sku, ()))
     for sku, name, category, price in (
         ("APP-1001", "Oversized Cotton T-Shirt", "apparel", "19.90"),
         ("APP-1002", "Linen Summer Dress", "apparel", "45.00"),
@@ -404,8 +428,13 @@ PRODUCTS: tuple[Product, ...] = tuple(
         ("BAG-9001", "Anti-Theft Backpack", "bags", "42.00"),
         ("BAG-9002", "Crossbody Bag", "bags", "33.00"),
         ("BAG-9003", "Carry-On Suitcase 20in", "bags", "119.00"),
+        # Hygiene goods: not returnable once opened (the shop's policy, applied by the assistant).
+        ("UND-1101", "Seamless Briefs (3-pack)", "underwear", "24.90"),
+        ("UND-1102", "Cotton Boxer Briefs (3-pack)", "underwear", "27.00"),
+        ("COS-4101", "Eau de Parfum 50ml", "cosmetics", "39.00"),
     )
 )
+PRODUCTS_BY_SKU: dict[str, Product] = {product.sku: product for product in PRODUCTS}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 ORDER_NUMBER_PATTERN = re.compile(r"[0-9]{1,20}")
 TRACKING_NUMBER_PATTERN = re.compile(r"[A-Za-z0-9]{1,40}")
 CARRIER_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,29}")
+SKU_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+RMA_PATTERN = re.compile(r"RMA-[0-9]{1,20}-[0-9]{1,6}")
 
 # The demo store's own order numbers: six digits, 100001 upward.
 DEMO_ORDER_NUMBER_PATTERN = re.compile(r"[0-9]{6}")

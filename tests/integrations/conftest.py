@@ -1,6 +1,11 @@
-"""Shared fixtures: the real demo store on a seeded temporary SQLite file, served on a real port."""
+"""Shared fixtures: the real demo store on a seeded temporary SQLite file, served on a real port.
+
+Read-only tests share one seeded file; tests that change orders get their own copy of it.
+"""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Awaitable, Callable, Optional
 
 import pytest
@@ -14,29 +19,58 @@ from integrations.demo_store.db import make_engine
 from integrations.demo_store.seed import seed_database
 
 API_KEY = "test-store-key"
+LINK_SECRET = "test-link-secret"
 
 
 @pytest.fixture(scope="session")
-def seeded_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Seeded once per run: the API never writes, so every test can share the file."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo_store') / 'store.db'}"
-    engine = make_engine(url)
+def seeded_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo_store") / "store.db"
+    engine = make_engine(f"sqlite:///{path}")
     try:
         seed_database(engine)
     finally:
         engine.dispose()
-    return url
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_db_url(seeded_db_file: Path) -> str:
+    """Seeded once per run and shared: tests on it must not change orders (see fresh_db_url)."""
+    return f"sqlite:///{seeded_db_file}"
+
+
+@pytest.fixture
+def fresh_db_url(seeded_db_file: Path, tmp_path: Path) -> str:
+    """A private copy of the seeded store, for a test that changes orders."""
+    copy = tmp_path / "store.db"
+    shutil.copyfile(seeded_db_file, copy)
+    return f"sqlite:///{copy}"
+
+
+def store_app(db_url: str) -> web.Application:
+    return create_app(db_url, API_KEY, link_secret=LINK_SECRET)
 
 
 @pytest_asyncio.fixture
 async def store_server(aiohttp_server, seeded_db_url: str) -> TestServer:
-    return await aiohttp_server(create_app(seeded_db_url, API_KEY))
+    return await aiohttp_server(store_app(seeded_db_url))
 
 
 @pytest_asyncio.fixture
 async def store(aiohttp_client, store_server: TestServer) -> TestClient:
     """A client of the running store that sends the API key."""
     return await aiohttp_client(store_server, headers={"Authorization": f"Bearer {API_KEY}"})
+
+
+@pytest_asyncio.fixture
+async def fresh_server(aiohttp_server, fresh_db_url: str) -> TestServer:
+    return await aiohttp_server(store_app(fresh_db_url))
+
+
+@pytest_asyncio.fixture
+async def fresh_store(aiohttp_client, fresh_server: TestServer) -> TestClient:
+    """A client, with the API key, of a store of its own that the test may change."""
+    return await aiohttp_client(fresh_server, headers={"Authorization": f"Bearer {API_KEY}"})
 
 
 @pytest_asyncio.fixture
@@ -70,13 +104,18 @@ def store_settings(store_server: TestServer, settings_for: Callable[..., Setting
     return settings_for(server_url(store_server))
 
 
+@pytest.fixture
+def fresh_store_settings(fresh_server: TestServer, settings_for: Callable[..., Settings]) -> Settings:
+    return settings_for(server_url(fresh_server))
+
+
 @pytest_asyncio.fixture
 async def fake_backend(aiohttp_server) -> Callable[[Callable[[web.Request], Awaitable[web.StreamResponse]]], Awaitable[str]]:
     """Serves one handler on every path of a real local server; returns the server's URL."""
 
     async def start(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> str:
         app = web.Application()
-        app.router.add_route("GET", "/{tail:.*}", handler)
+        app.router.add_route("*", "/{tail:.*}", handler)
         return server_url(await aiohttp_server(app))
 
     return start

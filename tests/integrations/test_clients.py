@@ -53,7 +53,7 @@ async def test_get_order_parses_every_field(orders, store):
     assert order.items == tuple(
         OrderItem(
             sku=item["sku"], name=item["name"], category=item["category"], quantity=item["quantity"],
-            unit_price=Decimal(item["unit_price"]),
+            unit_price=Decimal(item["unit_price"]), variant=item["variant"], variants=tuple(item["variants"]),
         )
         for item in raw["items"]
     )

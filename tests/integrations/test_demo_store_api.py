@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import pytest
 from aiohttp import web
@@ -22,8 +23,10 @@ pytestmark = pytest.mark.asyncio
 
 ORDER_KEYS = {
     "number", "market", "status", "placed_at", "currency", "total", "payment_status", "payment_method",
-    "customer", "shipping_address", "items", "shipments",
+    "customer", "shipping_address", "items", "shipments", "shipped_at", "delivered_at", "returns", "refunds",
+    "payments", "claims", "invoice_number",
 }
+ITEM_KEYS = {"sku", "name", "category", "quantity", "unit_price", "variant", "variants"}
 TRACKING_KEYS = {
     "tracking_number", "carrier", "status", "customs_status", "estimated_delivery", "origin_country",
     "destination_country", "events",
@@ -48,6 +51,11 @@ SHIPMENT_RULES = {
     "refunded": ({"returned"}, {"returned_to_sender"}, {"cleared"}),
 }
 UNDELIVERED_WITH_ETA = {"shipped", "in_transit", "customs_hold", "out_for_delivery", "delivery_failed"}
+# Showcase exceptions to the rules above: a parcel late past its ETA, and an order returned by
+# the shopper after delivery (other returned orders are parcels sent back undelivered).
+LATE_PARCELS = {"100250"}
+RETURNED_AFTER_DELIVERY = {"100246"}
+PAID = {"paid", "refunded", "partially_refunded"}
 
 
 async def fetch_all_orders(store) -> list[dict]:
@@ -101,10 +109,14 @@ async def test_order_is_returned_with_every_field(store):
     assert parse_datetime(order["placed_at"]) <= datetime.now(timezone.utc)
     assert set(order["customer"]) == {"name", "email", "phone", "vip"}
     assert set(order["shipping_address"]) == {"name", "line1", "city", "postal_code", "country"}
-    assert order["items"] and all(
-        set(item) == {"sku", "name", "category", "quantity", "unit_price"} for item in order["items"]
-    )
+    assert order["items"] and all(set(item) == ITEM_KEYS for item in order["items"])
     assert order["shipments"] == [{"tracking_number": "1Z999AA10123456784", "carrier": "ups"}]
+    assert parse_datetime(order["shipped_at"]) < parse_datetime(order["delivered_at"]) <= datetime.now(timezone.utc)
+    assert order["invoice_number"] == "INV-100235"
+    assert [event["kind"] for event in order["payments"]] == ["captured"]
+    assert set(order["payments"][0]) == {"time", "kind", "amount", "currency", "reference", "decline_code"}
+    assert order["payments"][0]["amount"] == order["total"]
+    assert (order["returns"], order["refunds"], order["claims"]) == ([], [], [])
 
 
 async def test_unknown_order_is_404(store):
@@ -258,7 +270,9 @@ async def test_every_order_state_is_seeded_with_consistent_shipments(store):
             assert len(order["shipments"]) == 1, order["number"]
 
         for tracking in order["tracking"]:
-            statuses, last_codes, customs = SHIPMENT_RULES[state]
+            statuses, last_codes, customs = SHIPMENT_RULES[
+                "delivered" if order["number"] in RETURNED_AFTER_DELIVERY else state
+            ]
             events = tracking["events"]
             times = [parse_datetime(event["time"]) for event in events]
             assert tracking["status"] in statuses and tracking["status"] in TRACKING_STATES
@@ -271,7 +285,9 @@ async def test_every_order_state_is_seeded_with_consistent_shipments(store):
             assert tracking["destination_country"] == order["shipping_address"]["country"]
             assert all(", " in event["location"] for event in events)
             eta = parse_date(tracking["estimated_delivery"])
-            if state in UNDELIVERED_WITH_ETA:
+            if order["number"] in LATE_PARCELS:
+                assert eta is not None and eta < today
+            elif state in UNDELIVERED_WITH_ETA:
                 assert eta is not None and eta >= today, order["number"]
             else:
                 assert eta is None
@@ -289,9 +305,51 @@ async def test_every_order_state_is_seeded_with_consistent_shipments(store):
             assert order["payment_status"] in {"paid", "partially_refunded"}
         else:
             assert order["payment_status"] == "paid"
+        check_money_trail(order)
 
     assert set(by_state) == set(ORDER_STATES)
     assert min(by_state.values()) >= 15, by_state
+
+
+def check_money_trail(order: dict) -> None:
+    """What every seeded order's new fields must agree with: its state, payment and parcels."""
+    number, state, payment = order["number"], order["status"], order["payment_status"]
+    placed_at = parse_datetime(order["placed_at"])
+    now = datetime.now(timezone.utc)
+    delivered = [t for t in order["tracking"] if t["status"] == "delivered"]
+    if delivered:
+        assert parse_datetime(order["delivered_at"]) == parse_datetime(delivered[-1]["events"][-1]["time"])
+    else:
+        assert order["delivered_at"] is None, number
+    if order["shipments"]:
+        assert parse_datetime(order["shipped_at"]) == parse_datetime(order["tracking"][0]["events"][0]["time"])
+    else:
+        assert order["shipped_at"] is None
+
+    kinds = [event["kind"] for event in order["payments"]]
+    times = [parse_datetime(event["time"]) for event in order["payments"]]
+    assert times == sorted(times) and all(placed_at < t <= now for t in times), number
+    assert all(event["currency"] == order["currency"] for event in order["payments"])
+    if payment in PAID:
+        assert order["invoice_number"] == f"INV-{number}"
+        assert kinds[0] == "captured" and order["payments"][0]["amount"] == order["total"]
+    else:
+        assert order["invoice_number"] is None
+        assert kinds == ([] if payment == "pending" else ["failed"]), number
+    if payment == "failed":
+        assert order["payments"][0]["decline_code"]
+
+    refunds = order["refunds"] + [r["refund"] for r in order["returns"] if r["refund"]]
+    issued = [r for r in refunds if r["status"] == "issued"]
+    assert len(issued) == kinds.count("refunded")
+    for refund in issued:
+        assert parse_datetime(refund["created_at"]) <= parse_datetime(refund["issued_at"]) <= now
+    if payment == "refunded":
+        assert [Decimal(r["amount"]) for r in issued] == [Decimal(order["total"])], number
+    if payment == "partially_refunded":
+        assert len(issued) == 1 and 0 < Decimal(issued[0]["amount"]) < Decimal(order["total"])
+    if state == "cancelled" and payment in PAID:
+        assert order["refunds"], number
 
 
 @pytest.mark.parametrize("number", sorted(SHOWCASE_ORDERS))

@@ -23,7 +23,8 @@ from integrations.demo_store.seed import (
     build_orders,
     seed_database,
 )
-from integrations.demo_store.seed_data import CARRIERS, MARKETS
+from integrations.demo_store.seed_data import CARRIERS, MARKETS, PRODUCTS_BY_SKU
+from integrations.demo_store.wire import parse_date, parse_datetime
 
 NOW = datetime(2024, 6, 11, 9, 30, tzinfo=timezone.utc)
 
@@ -99,11 +100,18 @@ def test_a_later_seed_moves_only_the_dates(orders):
         assert new.placed_at - old.placed_at == shift
         a, b = full_payload(old), full_payload(new)
         for payload in (a, b):
-            payload.pop("placed_at")
+            for key in ("placed_at", "shipped_at", "delivered_at"):
+                payload.pop(key)
             for tracking in payload["tracking"]:
                 tracking.pop("estimated_delivery")
                 for event in tracking["events"]:
                     event.pop("time")
+            for event in payload["payments"]:
+                event.pop("time")
+            for refund in payload["refunds"] + [r["refund"] for r in payload["returns"]]:
+                refund.pop("created_at"), refund.pop("issued_at")
+            for request in payload["returns"]:
+                request.pop("created_at")
         assert a == b
 
 
@@ -228,3 +236,114 @@ def test_decimal_text_round_trips(tmp_path: Path):
     with make_session_factory(engine)() as session:
         assert session.execute(select(models.Order.total)).scalar_one() == Decimal("1234567.89")
     engine.dispose()
+
+
+# -- the showcase orders of the returns / cancellation / change / payment flows ---------------------
+
+
+def showcase(orders: list[models.Order], number: str) -> dict:
+    order = next(order for order in orders if order.number == number)
+    return full_payload(order)
+
+
+def days_before_now(value: str) -> float:
+    return (NOW - parse_datetime(value)) / timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("number", "market", "days"),
+    [("100242", "ES", 3), ("100243", "DE", 30), ("100244", "US", 20), ("100245", "FR", 5), ("100246", "IT", 25)],
+)
+def test_delivered_showcases_were_delivered_that_many_days_ago(orders, number, market, days):
+    order = showcase(orders, number)
+    assert order["market"] == market
+    assert days_before_now(order["delivered_at"]) == pytest.approx(days, abs=1e-6)
+    assert order["tracking"][0]["status"] == "delivered"
+    assert order["payment_status"] == "paid" and order["invoice_number"] == f"INV-{number}"
+
+
+def test_100242_is_returnable_apparel_with_variants(orders):
+    order = showcase(orders, "100242")
+    assert order["status"] == "delivered" and order["returns"] == []
+    assert {item["category"] for item in order["items"]} == {"apparel"}
+    for item in order["items"]:
+        assert item["variant"] in PRODUCTS_BY_SKU[item["sku"]].variants
+        assert item["variants"] and item["variant"] not in item["variants"]
+    assert sum(item["quantity"] for item in order["items"]) >= 2  # a partial return is possible
+
+
+def test_100245_has_a_returnable_and_a_hygiene_item(orders):
+    categories = [item["category"] for item in showcase(orders, "100245")["items"]]
+    assert "apparel" in categories and ({"underwear", "cosmetics"} & set(categories))
+
+
+def test_100246_was_returned_and_awaits_its_refund(orders):
+    order = showcase(orders, "100246")
+    assert order["status"] == "returned" and order["payment_status"] == "paid"
+    [request] = order["returns"]
+    assert request["rma"] == "RMA-100246-1" and request["status"] == "received"
+    assert request["refund"]["status"] == "processing" and request["refund"]["issued_at"] is None
+    assert Decimal(request["refund"]["amount"]) == Decimal(order["total"])
+    assert request["return_address"]["country"] == "NL"  # the EU returns warehouse
+    assert 0 < days_before_now(request["created_at"]) < 25
+    assert [line["sku"] for line in request["lines"]] == [item["sku"] for item in order["items"]]
+
+
+def test_100247_can_still_change(orders):
+    order = showcase(orders, "100247")
+    assert (order["market"], order["status"], order["shipments"]) == ("GB", "processing", [])
+    assert len(order["items"]) == 2 and all(item["variant"] and item["variants"] for item in order["items"])
+
+
+def test_100248_payment_failed_for_lack_of_funds(orders):
+    order = showcase(orders, "100248")
+    assert (order["market"], order["status"], order["payment_status"]) == ("JP", "pending_payment", "failed")
+    assert [(p["kind"], p["decline_code"]) for p in order["payments"]] == [("failed", "insufficient_funds")]
+    assert order["invoice_number"] is None
+
+
+def test_100249_was_charged_twice(orders):
+    order = showcase(orders, "100249")
+    assert (order["market"], order["status"], order["payment_status"]) == ("US", "processing", "paid")
+    captured = [p for p in order["payments"] if p["kind"] == "captured"]
+    assert len(captured) == 2 and {p["amount"] for p in captured} == {order["total"]}
+    assert captured[0]["reference"] != captured[1]["reference"]
+
+
+def test_100250_is_late(orders):
+    order = showcase(orders, "100250")
+    assert (order["market"], order["status"]) == ("CN", "in_transit")
+    [tracking] = order["tracking"]
+    assert tracking["status"] == "in_transit"
+    assert parse_date(tracking["estimated_delivery"]) == (NOW - timedelta(days=6)).date()
+    assert days_before_now(tracking["events"][-1]["time"]) == pytest.approx(12, abs=1e-6)
+
+
+def test_100251_is_a_large_order_of_a_vip(orders):
+    order = showcase(orders, "100251")
+    assert (order["market"], order["status"], order["currency"]) == ("US", "processing", "USD")
+    assert Decimal(order["total"]) > 6000 and order["customer"]["vip"] is True
+
+
+def test_100252_was_cancelled_and_refunded(orders):
+    order = showcase(orders, "100252")
+    assert (order["market"], order["status"], order["payment_status"]) == ("ES", "cancelled", "refunded")
+    [refund] = order["refunds"]
+    assert refund["status"] == "issued" and refund["amount"] == order["total"]
+    assert days_before_now(refund["issued_at"]) == pytest.approx(3, abs=1e-6)
+    assert [p["kind"] for p in order["payments"]] == ["captured", "refunded"]
+
+
+def test_100253_shipped_two_days_ago(orders):
+    order = showcase(orders, "100253")
+    assert (order["market"], order["status"]) == ("DE", "in_transit")
+    assert days_before_now(order["shipped_at"]) == pytest.approx(2, abs=1e-6)
+    assert order["delivered_at"] is None
+    assert parse_date(order["tracking"][0]["estimated_delivery"]) >= NOW.date()
+
+
+def test_showcase_customers_are_reachable_and_only_100251_is_vip(orders):
+    for number, spec in SHOWCASE_ORDERS.items():
+        order = showcase(orders, number)
+        assert order["customer"]["email"] == spec["email"] and order["customer"]["phone"] == spec["phone"]
+        assert order["customer"]["vip"] is (number == "100251")

@@ -1,0 +1,89 @@
+"""Complaints go to a person with a high priority, with the shopper's own words; feedback is a
+1–5 rating and an optional comment, stored for the support team."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dependencies import feedback_store
+from actions.handoff import hand_off
+from bot.patterns import fold_width
+from ticketing.feedback import Feedback
+
+MAX_TEXT = 1000
+LOW_RATING = 2
+SKIPPED = "-"
+
+
+class ValidateComplaintForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_complaint_form"
+
+    async def validate_complaint_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        text = " ".join(str(value or "").split())[:MAX_TEXT]
+        return {"complaint_text": text or None}
+
+
+class ActionFileComplaint(Action):
+    def name(self) -> Text:
+        return "action_file_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_complaint_received")
+        await hand_off(dispatcher, tracker, "complaint", details={"complaint": tracker.get_slot("complaint_text")})
+        return [SlotSet("complaint_text", None)]
+
+
+def read_rating(value: Any) -> int | None:
+    text = fold_width(str(value or ""))
+    stars = text.count("★")
+    if 1 <= stars <= 5:
+        return stars
+    digits = re.findall(r"(?<!\d)[1-5](?!\d)", text)
+    return int(digits[0]) if len(digits) == 1 else None
+
+
+class ValidateFeedbackForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_feedback_form"
+
+    async def validate_feedback_rating(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        rating = read_rating(value)
+        if rating is None:
+            dispatcher.utter_message(response="utter_rating_not_understood")
+        return {"feedback_rating": None if rating is None else str(rating)}
+
+    async def validate_feedback_comment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        text = " ".join(str(value or "").split())[:MAX_TEXT]
+        return {"feedback_comment": text or SKIPPED}
+
+
+class ActionSaveFeedback(Action):
+    def name(self) -> Text:
+        return "action_save_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        events = [SlotSet("feedback_rating", None), SlotSet("feedback_comment", None)]
+        rating = read_rating(tracker.get_slot("feedback_rating"))
+        if rating is None:
+            return events
+        comment = tracker.get_slot("feedback_comment")
+        await feedback_store().save(
+            Feedback(
+                conversation_id=tracker.sender_id,
+                rating=rating,
+                comment=None if comment in (None, SKIPPED) else comment,
+                language=tracker.get_slot("language"),
+                order_number=tracker.get_slot("verified_order"),
+            )
+        )
+        if rating <= LOW_RATING:
+            # DOMAIN.md: a poor rating starts a recovery follow-up by a person.
+            dispatcher.utter_message(response="utter_feedback_sorry")
+        else:
+            dispatcher.utter_message(response="utter_feedback_thanks")
+        return events

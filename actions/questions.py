@@ -1,0 +1,148 @@
+"""The closed questions forms ask, with buttons in the shopper's language (`action_ask_<slot>`),
+and reading the answer back, clicked or typed (bot/choices.py)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.order_forms import find_order_number, load_order
+from actions.dependencies import policies
+from bot.choices import Option, buttons, match_choice, term_options
+from bot.services.delivery_problems import PROBLEMS
+from bot.services.order_changes import change_choices
+from bot.services.returns import ALL_ITEMS, order_eligibility
+from integrations.errors import BackendError
+from integrations.orders.base import ITEM_CONDITIONS, RETURN_REASONS, Order, OrderItem
+
+RESOLUTIONS_BY_PROBLEM = {"lost": ("reship", "refund"), "late": ("reship", "refund")}
+ITEM_RESOLUTIONS = ("replace", "refund")
+RATINGS = ("5", "4", "3", "2", "1")
+
+
+async def current_order(tracker: Tracker) -> Optional[Order]:
+    number = find_order_number(tracker.get_slot("order_number"))
+    if not number:
+        return None
+    try:
+        return await load_order(tracker, number)
+    except BackendError:
+        return None
+
+
+def item_title(item: OrderItem) -> str:
+    variant = f" ({item.variant})" if item.variant else ""
+    return f"{item.name}{variant} × {item.quantity}"
+
+
+async def item_options(tracker: Tracker) -> List[Option]:
+    """The order's items the active flow can be about: returnable ones for a return."""
+    order = await current_order(tracker)
+    if order is None:
+        return []
+    if tracker.active_loop_name == "return_form":
+        eligibility = order_eligibility(order, policies().for_market(order.market))
+        options = [(r.item.sku, item_title(r.item)) for r in eligibility.items]
+        if len(options) > 1:
+            options += term_options(tracker.get_slot("language"), "choice", [ALL_ITEMS])
+        return options
+    return [(item.sku, item_title(item)) for item in order.items]
+
+
+def resolution_codes(problem: Optional[str]) -> tuple[str, ...]:
+    return RESOLUTIONS_BY_PROBLEM.get(problem or "", ITEM_RESOLUTIONS)
+
+
+async def change_options(tracker: Tracker) -> List[Option]:
+    order = await current_order(tracker)
+    sku = tracker.get_slot("order_item")
+    item = next((i for i in order.items if i.sku == sku), None) if order else None
+    if item is None:
+        return []
+    language = tracker.get_slot("language")
+    options = []
+    for code in change_choices(item):
+        if code.startswith("variant:"):
+            options.append((code, code.split(":", 1)[1]))
+        elif code.startswith("quantity:"):
+            title = term_options(language, "choice", ["quantity"])[0][1]
+            options.append((code, title.replace("{n}", code.split(":", 1)[1])))
+        else:
+            options.append(term_options(language, "choice", [code])[0])
+    return options
+
+
+def static_options(tracker: Tracker, slot: str) -> List[Option]:
+    language = tracker.get_slot("language")
+    if slot == "return_reason":
+        return term_options(language, "return_reason", RETURN_REASONS)
+    if slot == "return_condition":
+        return term_options(language, "item_condition", ITEM_CONDITIONS)
+    if slot == "delivery_problem":
+        return term_options(language, "delivery_problem", PROBLEMS)
+    if slot == "claim_resolution":
+        return term_options(language, "claim_resolution", resolution_codes(tracker.get_slot("delivery_problem")))
+    if slot == "feedback_rating":
+        return [(r, "★" * int(r)) for r in RATINGS]
+    raise KeyError(slot)
+
+
+async def options_for(tracker: Tracker, slot: str) -> List[Option]:
+    if slot == "order_item":
+        return await item_options(tracker)
+    if slot == "order_change":
+        return await change_options(tracker)
+    return static_options(tracker, slot)
+
+
+class AskWithButtons(Action):
+    """Asks `utter_ask_<slot>` with one button per option."""
+
+    slot = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        options = await options_for(tracker, self.slot)
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}", buttons=buttons(self.slot, options))
+        return []
+
+
+class AskOrderItem(AskWithButtons):
+    slot = "order_item"
+
+
+class AskReturnReason(AskWithButtons):
+    slot = "return_reason"
+
+
+class AskReturnCondition(AskWithButtons):
+    slot = "return_condition"
+
+
+class AskDeliveryProblem(AskWithButtons):
+    slot = "delivery_problem"
+
+
+class AskClaimResolution(AskWithButtons):
+    slot = "claim_resolution"
+
+
+class AskOrderChange(AskWithButtons):
+    slot = "order_change"
+
+
+class AskFeedbackRating(AskWithButtons):
+    slot = "feedback_rating"
+
+
+def yes_no_buttons(tracker: Tracker) -> List[Dict[Text, Any]]:
+    titles = dict(term_options(tracker.get_slot("language"), "choice", ["yes", "no"]))
+    return [{"title": titles["yes"], "payload": "/affirm"}, {"title": titles["no"], "payload": "/deny"}]
+
+
+async def read_choice(tracker: Tracker, slot: str, value: Any) -> Optional[str]:
+    """The option code the shopper clicked or typed for this slot, or None."""
+    return match_choice(value, await options_for(tracker, slot))
