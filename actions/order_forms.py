@@ -7,6 +7,7 @@ order still calls for. The submit actions start from `verified_order_or_explain`
 from __future__ import annotations
 
 import logging
+from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -63,6 +64,10 @@ def say(dispatcher: CollectingDispatcher, lines: List[Line]) -> None:
 
 class OrderFormValidation(FormValidationAction):
     """Validation shared by every form that starts from a verified order."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form name>"""
 
     async def flow_slots(self, order: Order, slots: List[Text], tracker: Tracker) -> List[Text]:
         """The flow's own slots this order still calls for; all of them by default."""

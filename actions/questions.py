@@ -2,6 +2,7 @@
 and reading the answer back, clicked or typed (bot/choices.py)."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -96,10 +97,13 @@ async def options_for(tracker: Tracker, slot: str) -> List[Option]:
     return static_options(tracker, slot)
 
 
-class AskWithButtons(Action):
+class AskWithButtons(Action, ABC):
     """Asks `utter_ask_<slot>` with one button per option."""
 
-    slot = ""
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked for; subclasses set it as a class attribute."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"

@@ -51,6 +51,26 @@ class LocalTicketOutbox:
         # SQLite calls are short; a thread keeps the action server's event loop free.
         return await asyncio.to_thread(self._open, request)
 
+    def open_request(self, conversation_id: str) -> dict | None:
+        """The conversation's open hand-off, as stored; None when there is none."""
+        with Session(self._engine) as session:
+            record = session.scalars(
+                select(HandoffRecord).where(
+                    HandoffRecord.conversation_id == conversation_id, HandoffRecord.status == "open"
+                )
+            ).first()
+            if record is None:
+                return None
+            return {
+                "reference": _reference(record.id),
+                "reason": record.reason,
+                "priority": record.priority,
+                "language": record.language,
+                "order_number": record.order_number,
+                "details": record.details,
+                "transcript": record.transcript,
+            }
+
     def _open(self, request: HandoffRequest) -> TicketRef:
         with Session(self._engine) as session, session.begin():
             existing = session.scalars(

@@ -49,8 +49,16 @@ class AddressParse:
     problem: Optional[str] = None  # no_postal_code, too_short
 
 
+# Words shoppers put before a postal code; they belong to neither the street nor the city.
+POSTAL_LABELS = re.compile(r"(〒|邮编|郵便番号|CEP|PLZ|CP|C\.P\.|zip( code)?|postal code|postcode|индекс)\s*:?\s*$", re.IGNORECASE)
+SEPARATORS = " ,;，、،"
+# Where the city ends in an address written largest-first (Japanese, Chinese), e.g. 千代田区.
+CJK_AREA = re.compile(r"^(.+?[都道府県省市区])")
+
+
 def parse_address(text: str, order: Order, policy: MarketPolicy) -> AddressParse:
-    """A new address in the order's country from one line ("Calle Mayor 5, 28013 Madrid").
+    """A new address in the order's country from one line: "Calle Mayor 5, 28013 Madrid",
+    "221B Baker Street, London NW1 6XE" or "〒100-0005 東京都千代田区丸の内1-9-1".
 
     The postal code, found with the market's pattern, splits street from city. The country
     stays: a new country means a new customs declaration and duties, which a person handles.
@@ -58,15 +66,21 @@ def parse_address(text: str, order: Order, policy: MarketPolicy) -> AddressParse
     cleaned = " ".join(str(text or "").split())
     if len(cleaned) < 8:
         return AddressParse(None, "too_short")
-    matches = list(re.finditer(rf"(?<![\w-])({policy.postal_code_pattern.pattern})(?![\w-])", cleaned))
+    code = rf"(?<![0-9A-Za-z-])({policy.postal_code_pattern.pattern})(?![0-9A-Za-z-])"
+    matches = list(re.finditer(code, cleaned))
     if not matches:
         return AddressParse(None, "no_postal_code")
     match = matches[-1]
-    street = cleaned[: match.start()].strip(" ,;")
-    city = cleaned[match.end():].strip(" ,;")
-    if not city and "," in street:
-        # "Calle Mayor 5, Madrid 28013": the city came before the code.
-        street, city = (part.strip() for part in street.rsplit(",", 1))
+    before = POSTAL_LABELS.sub("", cleaned[: match.start()]).strip(SEPARATORS)
+    after = cleaned[match.end():].strip(SEPARATORS)
+    if not before:
+        # Code first, then the address from the largest area down (Japan, China).
+        street, city = after, _leading_area(after)
+    elif not after:
+        # Street, city, code: "Calle Mayor 5, Madrid 28013" or "London NW1 6XE".
+        street, city = _split_last(before)
+    else:
+        street, city = before, after
     if len(street) < 3 or not city:
         return AddressParse(None, "too_short")
     return AddressParse(
@@ -78,6 +92,20 @@ def parse_address(text: str, order: Order, policy: MarketPolicy) -> AddressParse
             country=order.shipping_address.country,
         )
     )
+
+
+def _split_last(text: str) -> tuple[str, str]:
+    for separator in ",，、،":
+        if separator in text:
+            street, city = text.rsplit(separator, 1)
+            return street.strip(SEPARATORS), city.strip(SEPARATORS)
+    area = _leading_area(text)
+    return text, area
+
+
+def _leading_area(text: str) -> str:
+    match = CJK_AREA.match(text)
+    return match.group(1) if match else ""
 
 
 def format_address(address: Address) -> str:
@@ -154,6 +182,9 @@ class OrderChangeService:
         except OrderNotModifiable as refusal:
             if refusal.detail == "last_item":
                 return True, [Line("utter_change_last_item", {"order_number": order.number, "item": item.name})]
+            if refusal.detail == "variant_unavailable":
+                # Sold out since the options were shown: a person can offer an alternative.
+                return False, [Line("utter_change_variant_unavailable", {"item": item.name, "variant": value})]
             return True, not_modifiable_lines(_with_status(order, refusal.status), policy, what="change")
         arguments = {"order_number": order.number, "item": item.name, "total": _money(changed.total, changed.currency)}
         if kind == "variant":

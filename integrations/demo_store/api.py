@@ -62,7 +62,7 @@ MAX_BODY_BYTES = 16 * 1024
 # Shipping-address fields and their longest accepted length (the columns' sizes).
 ADDRESS_FIELDS = {"name": 120, "line1": 200, "city": 100, "postal_code": 20, "country": 2}
 _COUNTRY = re.compile(r"[A-Z]{2}")
-_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
+_HOST = re.compile(r"[A-Za-z0-9._-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
 
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

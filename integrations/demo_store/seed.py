@@ -16,7 +16,13 @@ from typing import Optional
 from sqlalchemy.engine import Engine
 
 from integrations.demo_store import models
-from integrations.demo_store.db import count_orders, create_tables, drop_tables, make_session_factory
+from integrations.demo_store.db import (
+    count_orders,
+    create_tables,
+    drop_tables,
+    make_session_factory,
+    schema_is_outdated,
+)
 from integrations.demo_store.seed_data import (
     CARRIERS,
     EVENT_WORDING,
@@ -206,8 +212,11 @@ def build_orders(now: Optional[datetime] = None) -> list[models.Order]:
 
 
 def seed_database(engine: Engine, *, now: Optional[datetime] = None, reset: bool = False) -> int:
-    """Seed the demo store; returns the number of orders created (0 if it already had orders)."""
-    if reset:
+    """Seed the demo store; returns the number of orders created (0 if it already had orders).
+
+    A database left by an older version of the store is dropped and seeded afresh: it only
+    holds demo data, and the API could not read it."""
+    if reset or schema_is_outdated(engine):
         drop_tables(engine)
     create_tables(engine)
     session_factory = make_session_factory(engine)

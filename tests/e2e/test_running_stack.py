@@ -3,53 +3,18 @@ the action server, the NLG endpoint and the demo store all run as real processes
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 import requests
 
 from bot.nlg.catalog import Catalog
 from integrations.demo_store.seed import SHOWCASE_ORDERS
+from tests.e2e.shopper import Shopper, variations
 
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return Catalog.load()
-
-
-class Shopper:
-    def __init__(self, settings):
-        self.settings = settings
-        self.sender = f"shopper-{uuid.uuid4().hex[:10]}"
-
-    def say(self, text, metadata=None) -> list[str]:
-        body = {"sender": self.sender, "message": text}
-        if metadata:
-            body["metadata"] = metadata
-        response = requests.post(f"{self.settings.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
-        assert response.status_code == 200, response.text
-        messages = response.json()
-        assert messages, f"no reply to {text!r}"
-        return [m.get("text") or "" for m in messages]
-
-    def tracker(self) -> dict:
-        response = requests.get(
-            f"{self.settings.rasa_url}/conversations/{self.sender}/tracker",
-            params={"token": self.settings.rasa_api_token},
-            timeout=30,
-        )
-        assert response.status_code == 200
-        return response.json()
-
-
-def variations(catalog, language, name, **values) -> set[str]:
-    texts = set()
-    for variation in catalog.get(language).responses[name]:
-        text = variation["text"]
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", value)
-        texts.add(text)
-    return texts
 
 
 @pytest.fixture

@@ -347,3 +347,19 @@ def test_showcase_customers_are_reachable_and_only_100251_is_vip(orders):
         order = showcase(orders, number)
         assert order["customer"]["email"] == spec["email"] and order["customer"]["phone"] == spec["phone"]
         assert order["customer"]["vip"] is (number == "100251")
+
+
+def test_a_database_from_an_older_store_is_seeded_afresh(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    try:
+        seed_database(engine, now=NOW)
+        with engine.begin() as connection:
+            # What a store from before item variants and payments left behind.
+            connection.exec_driver_sql("ALTER TABLE order_items DROP COLUMN variants")
+            connection.exec_driver_sql("DROP TABLE payment_events")
+        assert seed_database(engine, now=NOW) == ORDER_COUNT
+        assert seed_database(engine, now=NOW) == 0  # current again: left alone
+    finally:
+        engine.dispose()
+    assert read_back(url) == [full_payload(order) for order in build_orders(NOW)]

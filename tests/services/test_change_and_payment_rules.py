@@ -23,6 +23,10 @@ POLICIES = Policies.load()
         ("GB", "221B Baker Street, London NW1 6XE", "221B Baker Street, London", "NW1 6XE", ""),
         ("US", "350 Fifth Avenue, 10118 New York", "350 Fifth Avenue", "10118", "New York"),
         ("JP", "東京都千代田区丸の内1-9-1 100-0005 東京", "東京都千代田区丸の内1-9-1", "100-0005", "東京"),
+        ("JP", "〒100-0005 東京都千代田区丸の内1-9-1", "東京都千代田区丸の内1-9-1", "100-0005", "東京都"),
+        ("CN", "北京市朝阳区建国路88号，邮编100022", "北京市朝阳区建国路88号", "100022", "北京市"),
+        ("SA", "2345 طريق الملك فهد، حي العليا، الرياض 12214", "2345 طريق الملك فهد، حي العليا", "12214", "الرياض"),
+        ("BR", "Rua Augusta, 1500, CEP 01305-100 São Paulo", "Rua Augusta, 1500", "01305-100", "São Paulo"),
     ],
 )
 def test_a_one_line_address_is_split_at_the_markets_postal_code(market, text, street, postal_code, city):
