@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dependencies import delivery_problem_service, policies
 from actions.handoff import hand_off
 from actions.order_forms import OrderFormValidation, say, verified_order_or_explain
-from actions.questions import read_choice
+from actions.questions import TypedChoices, read_choice
 from bot.services.delivery_problems import inferred_problem, needs_item, needs_resolution
 from integrations.errors import BackendError
 from integrations.orders.base import Order
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 PROBLEM_SLOTS = ("delivery_problem", "order_item", "claim_resolution")
 
 
-class ValidateDeliveryProblemForm(OrderFormValidation):
+class ValidateDeliveryProblemForm(TypedChoices, OrderFormValidation):
     def name(self) -> Text:
         return "validate_delivery_problem_form"
 

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dependencies import order_change_service, policies
 from actions.handoff import hand_off
 from actions.order_forms import OrderFormValidation, find_order_number, load_order, say, verified_order_or_explain
-from actions.questions import read_choice, yes_no_buttons
+from actions.questions import TypedChoices, read_choice, yes_no_buttons
 from bot.services.order_changes import format_address, not_modifiable_lines, parse_address
 from bot.services.order_status import Line
 from integrations.errors import BackendError
@@ -45,7 +45,7 @@ class ValidateChangeAddressForm(ValidateModifiableOrderForm):
         return {"new_address": str(value).strip()}
 
 
-class ValidateChangeOrderForm(ValidateModifiableOrderForm):
+class ValidateChangeOrderForm(TypedChoices, ValidateModifiableOrderForm):
     def name(self) -> Text:
         return "validate_change_order_form"
 
@@ -56,12 +56,11 @@ class ValidateChangeOrderForm(ValidateModifiableOrderForm):
 
     async def extract_order_item(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
         # A single-item order needs no choice; the later questions need to know the item.
-        if tracker.get_slot("order_item") or not tracker.get_slot("verified_order"):
-            return {}
-        order = await load_order(tracker, tracker.get_slot("verified_order"))
-        if order is not None and len(order.items) == 1:
-            return {"order_item": order.items[0].sku}
-        return {}
+        if not tracker.get_slot("order_item") and tracker.get_slot("verified_order"):
+            order = await load_order(tracker, tracker.get_slot("verified_order"))
+            if order is not None and len(order.items) == 1:
+                return {"order_item": order.items[0].sku}
+        return await super().extract_order_item(dispatcher, tracker, domain)
 
     async def validate_order_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
         choice = await read_choice(tracker, "order_item", value)

@@ -51,6 +51,13 @@ class ValidateFeedbackForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_feedback_form"
 
+    async def extract_feedback_rating(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        # "4" or "★★★★" is an answer, whatever intent the model sees in it.
+        if tracker.get_slot("requested_slot") != "feedback_rating":
+            return {}
+        rating = read_rating(tracker.latest_message.get("text"))
+        return {} if rating is None else {"feedback_rating": str(rating)}
+
     async def validate_feedback_rating(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
         rating = read_rating(value)
         if rating is None:

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.order_forms import find_order_number, load_order
 from actions.dependencies import policies
 from bot.choices import Option, buttons, match_choice, term_options
-from bot.services.delivery_problems import PROBLEMS
+from bot.services.delivery_problems import PROBLEMS, inferred_problem
 from bot.services.order_changes import change_choices
 from bot.services.returns import ALL_ITEMS, order_eligibility
 from integrations.errors import BackendError
@@ -82,16 +82,25 @@ def static_options(tracker: Tracker, slot: str) -> List[Option]:
         return term_options(language, "item_condition", ITEM_CONDITIONS)
     if slot == "delivery_problem":
         return term_options(language, "delivery_problem", PROBLEMS)
-    if slot == "claim_resolution":
-        return term_options(language, "claim_resolution", resolution_codes(tracker.get_slot("delivery_problem")))
     if slot == "feedback_rating":
         return [(r, "★" * int(r)) for r in RATINGS]
     raise KeyError(slot)
 
 
+async def resolution_options(tracker: Tracker) -> List[Option]:
+    # A lost parcel is sent again or refunded; a damaged or wrong item replaced or refunded.
+    problem = tracker.get_slot("delivery_problem")
+    if problem is None:
+        order = await current_order(tracker)
+        problem = inferred_problem(order) if order else None
+    return term_options(tracker.get_slot("language"), "claim_resolution", resolution_codes(problem))
+
+
 async def options_for(tracker: Tracker, slot: str) -> List[Option]:
     if slot == "order_item":
         return await item_options(tracker)
+    if slot == "claim_resolution":
+        return await resolution_options(tracker)
     if slot == "order_change":
         return await change_options(tracker)
     return static_options(tracker, slot)
@@ -150,3 +159,40 @@ def yes_no_buttons(tracker: Tracker) -> List[Dict[Text, Any]]:
 async def read_choice(tracker: Tracker, slot: str, value: Any) -> Optional[str]:
     """The option code the shopper clicked or typed for this slot, or None."""
     return match_choice(value, await options_for(tracker, slot))
+
+
+async def extract_typed_choice(tracker: Tracker, slot: str) -> Dict[Text, Any]:
+    """The option a typed answer names, whatever intent the NLU saw in it: "sin abrir" may look
+    like an FAQ to the model, but as an answer to the question asked it is clear. Clicked
+    buttons arrive as entities and need nothing here."""
+    if tracker.get_slot("requested_slot") != slot:
+        return {}
+    text = (tracker.latest_message.get("text") or "").strip()
+    if not text or text.startswith("/"):
+        return {}
+    if slot == "order_change" and text.isdigit():
+        return {slot: f"quantity:{int(text)}"}
+    code = await read_choice(tracker, slot, text)
+    return {slot: code} if code else {}
+
+
+class TypedChoices:
+    """Mixed into a form's validation: typed answers to its closed questions."""
+
+    async def extract_order_item(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        return await extract_typed_choice(tracker, "order_item")
+
+    async def extract_return_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        return await extract_typed_choice(tracker, "return_reason")
+
+    async def extract_return_condition(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        return await extract_typed_choice(tracker, "return_condition")
+
+    async def extract_delivery_problem(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        return await extract_typed_choice(tracker, "delivery_problem")
+
+    async def extract_claim_resolution(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        return await extract_typed_choice(tracker, "claim_resolution")
+
+    async def extract_order_change(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        return await extract_typed_choice(tracker, "order_change")

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dependencies import policies, return_service
 from actions.order_forms import OrderFormValidation, say, verified_order_or_explain
-from actions.questions import read_choice
+from actions.questions import TypedChoices, read_choice
 from bot.services.order_status import Line
 from bot.services.returns import ALL_ITEMS, order_eligibility, order_refusal_line, refund_status_lines
 from integrations.errors import BackendError, OrderNotModifiable
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 RETURN_SLOTS = ("order_item", "return_reason", "return_condition")
 
 
-class ValidateReturnForm(OrderFormValidation):
+class ValidateReturnForm(TypedChoices, OrderFormValidation):
     def name(self) -> Text:
         return "validate_return_form"
 
