@@ -8,8 +8,11 @@ was more accurate on the held-out sets (see README, Evaluation).
 
 It learns the full retrieval labels (faq/delivery_time, ...) so that FAQ questions are kept
 apart from requests by their topic; the `faq` intent's confidence is the sum of its keys'. The
-ResponseSelector still picks the FAQ key. Confidences are a softmax of the decision scores, so
-the FallbackClassifier's threshold means the same from one training to the next.
+same model then answers for the retrieval intent as a ResponseSelector does, in Rasa's own
+`response_selector` output, so `utter_faq` works unchanged; on the held-out sets it picks the
+key more often right than Rasa's ResponseSelector, and it needs no second training.
+Confidences are a softmax of the decision scores, so the FallbackClassifier's threshold means
+the same from one training to the next.
 """
 from __future__ import annotations
 
@@ -24,8 +27,16 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+    TOKENS_NAMES,
+)
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import hstack
@@ -47,6 +58,18 @@ def _identity(features: List[str]) -> List[str]:
     return features
 
 
+def intent_ranking(labels: Dict[str, float]) -> List[Dict[str, Any]]:
+    """Intents best first; a retrieval intent's confidence is the sum of its keys'."""
+    by_intent: Dict[str, float] = {}
+    for label, probability in labels.items():
+        intent = label.split(RETRIEVAL_SEPARATOR, 1)[0]
+        by_intent[intent] = by_intent.get(intent, 0.0) + probability
+    return [
+        {"name": name, "confidence": confidence}
+        for name, confidence in sorted(by_intent.items(), key=lambda item: item[1], reverse=True)
+    ]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
@@ -65,6 +88,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             # Scales decision scores before the softmax: higher gives sharper confidences.
             "temperature": 4.0,
             "random_seed": 7,
+            # The retrieval intent whose keys this component selects, as a ResponseSelector would.
+            "retrieval_intent": "faq",
         }
 
     def __init__(
@@ -118,7 +143,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         ).tocsr()
         svm = LinearSVC(C=self._config["C"], random_state=self._config["random_seed"])
         svm.fit(features, labels)
-        self._model = {"words": words, "chars": chars, "svm": svm}
+        prefix = f"utter_{self._config['retrieval_intent']}{RETRIEVAL_SEPARATOR}"
+        # What the retrieval intent's keys say in the domain (the NLG endpoint renders the real
+        # answers); Rasa's response_selector output carries them.
+        responses = {key: value for key, value in training_data.responses.items() if key.startswith(prefix)}
+        self._model = {"words": words, "chars": chars, "svm": svm, "responses": responses}
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
         logger.info("Linear intent classifier: %d examples, %d labels, %d features", len(examples), len(svm.classes_), features.shape[1])
@@ -128,30 +157,53 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if self._model is None:
             return messages
         for message in messages:
-            ranking = self.rank(message)
-            if ranking:
-                message.set(INTENT, ranking[0], add_to_output=True)
-                message.set("intent_ranking", ranking[:RANKING_LENGTH], add_to_output=True)
+            labels = self.label_probabilities(message)
+            if not labels:
+                continue
+            ranking = intent_ranking(labels)
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking[:RANKING_LENGTH], add_to_output=True)
+            self._select_response(message, labels)
         return messages
 
-    def rank(self, message: Message) -> List[Dict[str, Any]]:
-        """Intents with confidences, best first; FAQ keys summed into `faq`."""
+    def label_probabilities(self, message: Message) -> Dict[str, float]:
+        """Every label (intents and retrieval keys) with its probability."""
         text = message.get(TEXT) or ""
         if not text.strip():
-            return []
+            return {}
         model = self._model
         features = hstack([model["words"].transform([self._words(message)]), model["chars"].transform([text])]).tocsr()
         scores = model["svm"].decision_function(features)[0] * self._config["temperature"]
         probabilities = np.exp(scores - scores.max())
         probabilities /= probabilities.sum()
-        by_intent: Dict[str, float] = {}
-        for label, probability in zip(model["svm"].classes_, probabilities):
-            intent = str(label).split(RETRIEVAL_SEPARATOR, 1)[0]
-            by_intent[intent] = by_intent.get(intent, 0.0) + float(probability)
-        return [
-            {"name": name, "confidence": confidence}
-            for name, confidence in sorted(by_intent.items(), key=lambda item: item[1], reverse=True)
-        ]
+        return {str(label): float(p) for label, p in zip(model["svm"].classes_, probabilities)}
+
+    def _select_response(self, message: Message, labels: Dict[str, float]) -> None:
+        """Rasa's ResponseSelector output for the retrieval intent: its best key, the key's
+        confidence within the intent, and the ranking of keys."""
+        intent = self._config["retrieval_intent"]
+        keys = {label: p for label, p in labels.items() if label.startswith(intent + RETRIEVAL_SEPARATOR)}
+        total = sum(keys.values())
+        if not keys or total <= 0:
+            return
+        ranked = sorted(keys.items(), key=lambda item: item[1], reverse=True)
+        best = ranked[0][0]
+        utter_action = f"utter_{best}"
+        selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [intent]
+        selector[intent] = {
+            RESPONSE_SELECTOR_PREDICTION_KEY: {
+                RESPONSE_SELECTOR_RESPONSES_KEY: self._model["responses"].get(utter_action) or [{TEXT: best}],
+                PREDICTED_CONFIDENCE_KEY: ranked[0][1] / total,
+                INTENT_RESPONSE_KEY: best,
+                RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
+            },
+            RESPONSE_SELECTOR_RANKING_KEY: [
+                {"id": index, INTENT_RESPONSE_KEY: key, PREDICTED_CONFIDENCE_KEY: p / total}
+                for index, (key, p) in enumerate(ranked[:RANKING_LENGTH])
+            ],
+        }
+        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
 
     @staticmethod
     def _words(message: Message) -> List[str]:
