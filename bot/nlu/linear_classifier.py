@@ -87,6 +87,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "char_min_df": 2,
             # Scales decision scores before the softmax: higher gives sharper confidences.
             "temperature": 4.0,
+            # Labels have between 20 and 90 examples a language; weighting them evenly keeps
+            # the bigger ones from pulling their neighbours' messages over.
+            "class_weight": "balanced",
             "random_seed": 7,
             # The retrieval intent whose keys this component selects, as a ResponseSelector would.
             "retrieval_intent": "faq",
@@ -141,7 +144,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         features = hstack(
             [words.fit_transform([self._words(m) for m in examples]), chars.fit_transform([m.get(TEXT) for m in examples])]
         ).tocsr()
-        svm = LinearSVC(C=self._config["C"], random_state=self._config["random_seed"])
+        svm = LinearSVC(C=self._config["C"], class_weight=self._config["class_weight"], random_state=self._config["random_seed"])
         svm.fit(features, labels)
         prefix = f"utter_{self._config['retrieval_intent']}{RETRIEVAL_SEPARATOR}"
         # What the retrieval intent's keys say in the domain (the NLG endpoint renders the real

@@ -69,9 +69,12 @@ def responses(result: dict) -> list[str]:
 
 
 def report_parts(result: dict) -> list[dict]:
-    """The lines of a composed reply (one message made of several responses)."""
-    [composed] = [r for r in result["responses"] if r.get("response") == "composed"]
-    return [{"response": p["response"], **p["arguments"]} for p in composed["parts"]]
+    """The lines of a reply that is one message: several responses composed, or a single one."""
+    [message] = result["responses"]
+    if message.get("response") != "composed":
+        arguments = {k: v for k, v in message.items() if k not in ("response", "buttons", "template", "text")}
+        return [{"response": message["response"], **arguments}]
+    return [{"response": p["response"], **p["arguments"]} for p in message["parts"]]
 
 
 def slots_set(result: dict) -> dict:

@@ -82,7 +82,7 @@ def report_for(action_server, number):
     tracker = make_tracker(slots={"order_number": number, "verified_order": number, "order_contact": "x"})
     result = action_server.run("action_order_status", tracker)
     assert slots_set(result)["order_contact"] is None, "the contact must not stay in the tracker"
-    assert responses(result) == ["composed"], "the report is one message"
+    assert len(responses(result)) == 1, "the report is one message"
     return report_parts(result)
 
 
