@@ -11,6 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dependencies import settings
 from bot.language.conversation import resolve_language
 
+# Answers that carry no evidence of the shopper's language: "10 Downing Street, London SW1A 2AA"
+# typed in a Spanish conversation is an address, not a switch to English.
+LANGUAGE_NEUTRAL_ANSWERS = {"order_number", "order_contact", "new_address"}
+
 
 class ActionTrackLanguage(Action):
     def name(self) -> Text:
@@ -24,10 +28,11 @@ class ActionTrackLanguage(Action):
         metadata = message.get("metadata") or {}
         intent = (message.get("intent") or {}).get("name")
         named = [e.get("value") for e in message.get("entities") or [] if e.get("entity") == "language"]
+        answering = tracker.active_loop.get("name") and tracker.get_slot("requested_slot") in LANGUAGE_NEUTRAL_ANSWERS
         language = resolve_language(
             requested=named[-1] if intent == "change_language" and named else None,
             current=current,
-            detection=message.get("language"),
+            detection=None if answering and current else message.get("language"),
             locale=metadata.get("locale") if isinstance(metadata, dict) else None,
             default=settings().default_language,
             supported=settings().native_languages,

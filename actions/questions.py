@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.order_forms import find_order_number, load_order
 from actions.dependencies import policies
-from bot.choices import Option, buttons, match_choice, term_options
+from bot.choices import Option, buttons, match_choice, synonyms, term_options
 from bot.services.delivery_problems import PROBLEMS, inferred_problem
 from bot.services.order_changes import change_choices
 from bot.services.returns import ALL_ITEMS, order_eligibility
@@ -156,9 +156,31 @@ def yes_no_buttons(tracker: Tracker) -> List[Dict[Text, Any]]:
     return [{"title": titles["yes"], "payload": "/affirm"}, {"title": titles["no"], "payload": "/deny"}]
 
 
+# The terms table of each closed question's options, whose `<table>_words` lists other words.
+TERMS_TABLE = {
+    "return_reason": "return_reason",
+    "return_condition": "item_condition",
+    "delivery_problem": "delivery_problem",
+    "claim_resolution": "claim_resolution",
+    "order_change": "choice",
+}
+
+
 async def read_choice(tracker: Tracker, slot: str, value: Any) -> Optional[str]:
     """The option code the shopper clicked or typed for this slot, or None."""
-    return match_choice(value, await options_for(tracker, slot))
+    table = TERMS_TABLE.get(slot)
+    words = synonyms(tracker.get_slot("language"), table) if table else None
+    return match_choice(value, await options_for(tracker, slot), words)
+
+
+def looks_like_a_question(message: Dict[Text, Any]) -> bool:
+    """Whether a message that answers none of the options is a question of its own (answered,
+    then the form goes on) rather than an answer the assistant did not understand (asked again).
+    A short "sin abrir" must not get the FAQ on creating an account."""
+    text = message.get("text") or ""
+    confidence = (message.get("intent") or {}).get("confidence") or 0.0
+    unspaced = sum(1 for c in text if "\u3040" <= c <= "\u9fff") >= 12  # a long CJK sentence
+    return "?" in text or "？" in text or len(text.split()) >= 6 or unspaced or confidence >= 0.9
 
 
 async def extract_typed_choice(tracker: Tracker, slot: str) -> Dict[Text, Any]:
@@ -173,7 +195,12 @@ async def extract_typed_choice(tracker: Tracker, slot: str) -> Dict[Text, Any]:
     if slot == "order_change" and text.isdigit():
         return {slot: f"quantity:{int(text)}"}
     code = await read_choice(tracker, slot, text)
-    return {slot: code} if code else {}
+    if code:
+        return {slot: code}
+    if looks_like_a_question(tracker.latest_message):
+        return {}
+    # Kept as typed: validation says it was not understood and asks again.
+    return {slot: text}
 
 
 class TypedChoices:

@@ -10,10 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dependencies import policies, return_service
+from actions.handoff import hand_off
 from actions.order_forms import OrderFormValidation, say, verified_order_or_explain
 from actions.questions import TypedChoices, read_choice
 from bot.services.order_status import Line
-from bot.services.returns import ALL_ITEMS, order_eligibility, order_refusal_line, refund_status_lines
+from bot.services.returns import ALL_ITEMS, OVERDUE_REFUND, order_eligibility, order_refusal_line, refund_status_lines
 from integrations.errors import BackendError, OrderNotModifiable
 from integrations.orders.base import Order
 
@@ -91,6 +92,10 @@ class ActionRefundStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         order, events = await verified_order_or_explain(dispatcher, tracker)
-        if order is not None:
-            say(dispatcher, refund_status_lines(order, policies().for_market(order.market)))
+        if order is None:
+            return events
+        lines = refund_status_lines(order, policies().for_market(order.market))
+        say(dispatcher, lines)
+        if any(line.response == OVERDUE_REFUND for line in lines):
+            await hand_off(dispatcher, tracker, "money_at_stake", order=order, details={"refund": "overdue"})
         return events

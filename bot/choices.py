@@ -30,6 +30,17 @@ def term_options(language: Optional[str], table: str, codes: Iterable[str]) -> l
     return [(code, (own.term(table, code) if own else None) or fallback.term(table, code) or code) for code in codes]
 
 
+def synonyms(language: Optional[str], table: str) -> dict[str, list[str]]:
+    """Other words shoppers type for each option (terms table `<table>_words`, "a|b|c"),
+    in the conversation's language and in English."""
+    words: dict[str, list[str]] = {}
+    for catalog_language in {language, catalog().fallback.language}:
+        own = catalog().get(catalog_language)
+        for code, text in ((own.terms.get(f"{table}_words") or {}) if own else {}).items():
+            words.setdefault(code, []).extend(w.strip() for w in str(text).split("|") if w.strip())
+    return words
+
+
 def buttons(entity: str, options: Sequence[Option]) -> list[dict]:
     return [
         {"title": title, "payload": "/inform" + json.dumps({entity: code}, ensure_ascii=False, separators=(",", ":"))}
@@ -43,9 +54,12 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().translate(_PUNCTUATION).split())
 
 
-def match_choice(value: object, options: Sequence[Option]) -> Optional[str]:
-    """The code the shopper meant: the code itself, the button's number, or its title (whole,
-    or a distinctive part of at least three characters). None when unclear."""
+def match_choice(
+    value: object, options: Sequence[Option], words: Optional[dict[str, list[str]]] = None
+) -> Optional[str]:
+    """The code the shopper meant: the code itself, the button's number, its title (whole, or a
+    distinctive part of at least three characters), or one of the option's other words ("me
+    queda pequeño" for "wrong size"). None when unclear."""
     text = fold(str(value or ""))
     if not text:
         return None
@@ -54,10 +68,35 @@ def match_choice(value: object, options: Sequence[Option]) -> Optional[str]:
             return code
     if text.isdigit() and 1 <= int(text) <= len(options):
         return options[int(text) - 1][0]
-    if len(text) < 3 and not any(_is_cjk(c) for c in text):
+    short = len(text) < 3 and not any(_is_cjk(c) for c in text)
+    if not short:
+        # Typed text inside one title ("not used" in "Opened, not used") beats a title inside it.
+        inside = {code for code, title in options if text in fold(title)}
+        if len(inside) == 1:
+            return inside.pop()
+        containing = [(len(fold(title)), code) for code, title in options if len(fold(title)) >= 3 and fold(title) in text]
+        best = _longest_unique(containing)
+        if best:
+            return best
+    offered = {code for code, _ in options}
+    said = [(len(fold(word)), code) for code, ws in (words or {}).items() if code in offered for word in ws if _said(fold(word), text)]
+    return _longest_unique(said)
+
+
+def _said(word: str, text: str) -> bool:
+    if not word:
+        return False
+    if any(_is_cjk(c) for c in word):
+        return word in text
+    return f" {word} " in f" {text} "
+
+
+def _longest_unique(scored: list[tuple[int, str]]) -> Optional[str]:
+    if not scored:
         return None
-    partial = {code for code, title in options if text in fold(title) or (len(fold(title)) >= 3 and fold(title) in text)}
-    return partial.pop() if len(partial) == 1 else None
+    top = max(length for length, _ in scored)
+    codes = {code for length, code in scored if length == top}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def _is_cjk(char: str) -> bool:

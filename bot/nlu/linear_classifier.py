@@ -79,8 +79,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            # Regularisation of the SVM: lower is smoother; 1.0 did best on held-out data.
-            "C": 1.0,
+            # Regularisation of the SVM: lower is smoother; 2.0 did best in cross-validation on the training data.
+            "C": 2.0,
             "char_min_ngram": 1,
             "char_max_ngram": 4,
             # Character n-grams seen in only one example are mostly typos of that one example.

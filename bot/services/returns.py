@@ -163,8 +163,13 @@ def return_created_lines(rma: ReturnRequest, policy: MarketPolicy) -> list[Line]
     return lines
 
 
-def refund_status_lines(order: Order, policy: MarketPolicy) -> list[Line]:
-    """Every refund of an order, newest first: from returns and from cancellations or claims."""
+OVERDUE_REFUND = "utter_refund_overdue"
+
+
+def refund_status_lines(order: Order, policy: MarketPolicy, *, now: Optional[datetime] = None) -> list[Line]:
+    """Every refund of an order, newest first: from returns and from cancellations or claims.
+    A refund past the date the policy promised is overdue: a person must look at it."""
+    today = (now or datetime.now(timezone.utc)).date()
     refunds: list[tuple[Refund, Optional[ReturnRequest]]] = [(r, None) for r in order.refunds]
     refunds += [(ret.refund, ret) for ret in order.returns if ret.refund is not None]
     pending_returns = [ret for ret in order.returns if ret.refund is None and ret.status != "rejected"]
@@ -187,6 +192,7 @@ def refund_status_lines(order: Order, policy: MarketPolicy) -> list[Line]:
             # The clock starts when the parcel reaches the warehouse.
             lines.append(Line("utter_refund_waiting_for_parcel", {**arguments, "return_state": ret.status, "days": policy.refund_days}))
         else:
-            expected = (refund.created_at + timedelta(days=policy.refund_days)).date().isoformat()
-            lines.append(Line("utter_refund_in_progress", {**arguments, "expected_by": expected}))
+            expected = (refund.created_at + timedelta(days=policy.refund_days)).date()
+            name = OVERDUE_REFUND if expected < today else "utter_refund_in_progress"
+            lines.append(Line(name, {**arguments, "expected_by": expected.isoformat()}))
     return lines

@@ -77,10 +77,18 @@ def test_underwear_is_refused_but_the_rest_of_the_order_goes_back(shopper, catal
     assert re.search(r"RMA-100245-\d+", outcome)
 
 
-def test_where_is_my_refund(shopper, catalog):
+def test_an_overdue_refund_goes_to_a_person(shopper, catalog, outbox):
     shopper.say("dov'è il mio rimborso per l'ordine 100246?")
     status = joined(shopper.say(email("100246")))
-    assert rendered(catalog, "it", "utter_refund_in_progress", status)
+    assert rendered(catalog, "it", "utter_refund_overdue", status) and re.search(r"H-\d{6}", status)
+    ticket = outbox.open_request(shopper.sender)
+    assert ticket["reason"] == "money_at_stake" and ticket["order_number"] == "100246"
+
+
+def test_an_issued_refund_is_reported_with_its_date(shopper, catalog):
+    shopper.say("where is my refund for order 100252")
+    status = joined(shopper.say(email("100252")))
+    assert rendered(catalog, "en", "utter_refund_issued", status)
 
 
 def test_cancelling_before_shipment_asks_first_then_refunds(shopper, catalog):

@@ -4,6 +4,7 @@ says no. Each test that changes orders has a store of its own."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import pytest_asyncio
@@ -64,9 +65,14 @@ async def test_only_the_returnable_part_of_an_order_goes_back(backends):
 
 async def test_refund_status_of_a_received_return(backends):
     orders, _ = backends
-    lines = refund_status_lines(await orders.get_order("100246"), POLICIES.for_market("IT"))
-    assert responses(lines) == ["utter_refund_in_progress"]
+    returned = await orders.get_order("100246")
+    lines = refund_status_lines(returned, POLICIES.for_market("IT"))
+    # Received weeks ago and still not refunded: past the 14 days the EU policy promises.
+    assert responses(lines) == ["utter_refund_overdue"]
     assert lines[0].arguments["reference"] == "RMA-100246-1"
+    refund = returned.returns[0].refund
+    on_time = refund_status_lines(returned, POLICIES.for_market("IT"), now=refund.created_at + timedelta(days=3))
+    assert responses(on_time) == ["utter_refund_in_progress"]
     issued = refund_status_lines(await orders.get_order("100252"), POLICIES.for_market("ES"))
     assert responses(issued) == ["utter_refund_issued"]
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.choices import match_choice
+from bot.choices import match_choice, synonyms, term_options
 from bot.policies import Policies
 from bot.services.handoff_priority import handoff_priority
 from bot.services.order_changes import change_choices, parse_address, parse_change
@@ -66,6 +66,20 @@ def test_typed_answers_match_button_titles_in_any_script():
     assert match_choice("xyz", options) is None
     assert match_choice("de", options) is None  # too short to be distinctive
     assert match_choice("破损", [("damaged", "到货破损"), ("wrong_item", "发错货")]) == "damaged"
+
+
+def test_typed_answers_match_the_options_other_words():
+    conditions = [("unopened", "Unopened"), ("unused", "Opened, not used"), ("used", "Used")]
+    # Inside one title beats a title inside the text ("Used" is inside "not used").
+    assert match_choice("not used", conditions) == "unused"
+    words = synonyms("en", "item_condition")
+    assert match_choice("still sealed", conditions, words) == "unopened"
+    assert match_choice("it was not opened", conditions, words) == "unopened"  # the longer word wins
+    reasons = term_options("en", "return_reason", ["changed_mind", "wrong_size", "damaged"])
+    assert match_choice("it's too small for me", reasons, synonyms("en", "return_reason")) == "wrong_size"
+    assert match_choice("the weather is nice", reasons, synonyms("en", "return_reason")) is None
+    # Words of options not offered are ignored.
+    assert match_choice("it's broken", reasons[:2], synonyms("en", "return_reason")) is None
 
 
 def capture(amount, minutes=0, kind="captured", code=""):
