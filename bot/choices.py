@@ -68,19 +68,15 @@ def match_choice(
             return code
     if text.isdigit() and 1 <= int(text) <= len(options):
         return options[int(text) - 1][0]
-    short = len(text) < 3 and not any(_is_cjk(c) for c in text)
-    if not short:
-        # Typed text inside one title ("not used" in "Opened, not used") beats a title inside it.
-        inside = {code for code, title in options if text in fold(title)}
-        if len(inside) == 1:
-            return inside.pop()
-        containing = [(len(fold(title)), code) for code, title in options if len(fold(title)) >= 3 and fold(title) in text]
-        best = _longest_unique(containing)
-        if best:
-            return best
+    # Every phrase that points at an option scores its length; the longest wins, so "nunca lo he
+    # usado" is "unused" (its own words) rather than "used" (a title inside it).
+    scored: list[tuple[int, str]] = []
+    if len(text) >= 3 or any(_is_cjk(c) for c in text):
+        scored += [(len(text), code) for code, title in options if text in fold(title)]
+    scored += [(len(fold(title)), code) for code, title in options if len(fold(title)) >= 3 and _said(fold(title), text)]
     offered = {code for code, _ in options}
-    said = [(len(fold(word)), code) for code, ws in (words or {}).items() if code in offered for word in ws if _said(fold(word), text)]
-    return _longest_unique(said)
+    scored += [(len(fold(word)), code) for code, ws in (words or {}).items() if code in offered for word in ws if _said(fold(word), text)]
+    return _longest_unique(scored)
 
 
 def _said(word: str, text: str) -> bool:
