@@ -54,14 +54,6 @@ class ValidateChangeOrderForm(TypedChoices, ValidateModifiableOrderForm):
             return []
         return [s for s in slots if s != "order_item"] if len(order.items) == 1 else slots
 
-    async def extract_order_item(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        # A single-item order needs no choice; the later questions need to know the item.
-        if not tracker.get_slot("order_item") and tracker.get_slot("verified_order"):
-            order = await load_order(tracker, tracker.get_slot("verified_order"))
-            if order is not None and len(order.items) == 1:
-                return {"order_item": order.items[0].sku}
-        return await super().extract_order_item(dispatcher, tracker, domain)
-
     async def validate_order_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
         choice = await read_choice(tracker, "order_item", value)
         if choice is None:

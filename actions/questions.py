@@ -55,10 +55,17 @@ def resolution_codes(problem: Optional[str]) -> tuple[str, ...]:
     return RESOLUTIONS_BY_PROBLEM.get(problem or "", ITEM_RESOLUTIONS)
 
 
+def chosen_item(order: Optional[Order], tracker: Tracker) -> Optional[OrderItem]:
+    """The item the change is about: the one chosen, or the order's only one (not asked)."""
+    if order is None:
+        return None
+    if len(order.items) == 1:
+        return order.items[0]
+    return next((i for i in order.items if i.sku == tracker.get_slot("order_item")), None)
+
+
 async def change_options(tracker: Tracker) -> List[Option]:
-    order = await current_order(tracker)
-    sku = tracker.get_slot("order_item")
-    item = next((i for i in order.items if i.sku == sku), None) if order else None
+    item = chosen_item(await current_order(tracker), tracker)
     if item is None:
         return []
     language = tracker.get_slot("language")

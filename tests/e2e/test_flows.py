@@ -242,3 +242,12 @@ def test_a_question_inside_a_form_is_answered_and_the_form_resumes_then_stop_end
     stopped = shopper.say("para, ya no quiero seguir")
     assert stopped[0] in variations(catalog, "es", "utter_form_stopped")
     assert shopper.tracker()["active_loop"] in ({}, None) or not shopper.tracker()["active_loop"].get("name")
+
+
+def test_a_single_item_order_is_changed_without_asking_which_item(shopper, catalog):
+    shopper.say("je voudrais modifier la quantité dans ma commande 100237")
+    options = shopper.messages(email("100237"))
+    assert rendered(catalog, "fr", "utter_ask_order_change", options[0]["text"])
+    assert '/inform{"order_change":"quantity:2"}' in button_payloads(options)
+    done = joined(shopper.say("2"))
+    assert rendered(catalog, "fr", "utter_change_quantity_done", done)
