@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dependencies import delivery_problem_service, policies
 from actions.handoff import hand_off
 from actions.order_forms import OrderFormValidation, say, verified_order_or_explain
-from actions.questions import TypedChoices, read_choice
+from actions.questions import TypedChoices
 from bot.services.delivery_problems import inferred_problem, needs_item, needs_resolution
 from integrations.errors import BackendError
 from integrations.orders.base import Order
@@ -38,24 +38,6 @@ class ValidateDeliveryProblemForm(TypedChoices, OrderFormValidation):
         if needs_resolution(problem, view, order):
             wanted.append("claim_resolution")
         return wanted
-
-    async def validate_delivery_problem(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        choice = await read_choice(tracker, "delivery_problem", value)
-        if choice is None:
-            dispatcher.utter_message(response="utter_choice_not_understood")
-        return {"delivery_problem": choice}
-
-    async def validate_order_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        choice = await read_choice(tracker, "order_item", value)
-        if choice is None:
-            dispatcher.utter_message(response="utter_choice_not_understood")
-        return {"order_item": choice}
-
-    async def validate_claim_resolution(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        choice = await read_choice(tracker, "claim_resolution", value)
-        if choice is None:
-            dispatcher.utter_message(response="utter_choice_not_understood")
-        return {"claim_resolution": choice}
 
 
 class ActionDeliveryProblem(Action):

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dependencies import order_change_service, policies
 from actions.handoff import hand_off
 from actions.order_forms import OrderFormValidation, find_order_number, load_order, say, verified_order_or_explain
-from actions.questions import TypedChoices, read_choice, yes_no_buttons
+from actions.questions import TypedChoices, yes_no_buttons
 from bot.services.order_changes import format_address, not_modifiable_lines, parse_address
 from bot.services.order_status import Line
 from integrations.errors import BackendError
@@ -53,22 +53,6 @@ class ValidateChangeOrderForm(TypedChoices, ValidateModifiableOrderForm):
         if not order.is_modifiable:
             return []
         return [s for s in slots if s != "order_item"] if len(order.items) == 1 else slots
-
-    async def validate_order_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        choice = await read_choice(tracker, "order_item", value)
-        if choice is None:
-            dispatcher.utter_message(response="utter_choice_not_understood")
-        return {"order_item": choice}
-
-    async def validate_order_change(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        text = str(value or "").strip()
-        # A bare number is a quantity ("2"), not the second button.
-        if text.isdigit():
-            return {"order_change": f"quantity:{int(text)}"}
-        choice = await read_choice(tracker, "order_change", value)
-        if choice is None:
-            dispatcher.utter_message(response="utter_choice_not_understood")
-        return {"order_change": choice}
 
 
 class AskConfirmation(Action):

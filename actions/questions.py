@@ -210,23 +210,36 @@ async def extract_typed_choice(tracker: Tracker, slot: str) -> Dict[Text, Any]:
     return {slot: text}
 
 
+CHOICE_SLOTS = ("order_item", "return_reason", "return_condition", "delivery_problem", "claim_resolution", "order_change")
+
+
+async def validate_choice(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    """The option's code, or None (asked again) after saying the answer was not understood."""
+    choice = await read_choice(tracker, slot, value)
+    if choice is None:
+        dispatcher.utter_message(response="utter_choice_not_understood")
+    return {slot: choice}
+
+
+def _extractor(slot: str):
+    async def extract(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        return await extract_typed_choice(tracker, slot)
+
+    return extract
+
+
+def _validator(slot: str):
+    async def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
+        return await validate_choice(slot, value, dispatcher, tracker)
+
+    return validate
+
+
 class TypedChoices:
-    """Mixed into a form's validation: typed answers to its closed questions."""
+    """Mixed into a form's validation: reads the answers to its closed questions, clicked or
+    typed (rasa-sdk finds `extract_<slot>` and `validate_<slot>` by name)."""
 
-    async def extract_order_item(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        return await extract_typed_choice(tracker, "order_item")
 
-    async def extract_return_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        return await extract_typed_choice(tracker, "return_reason")
-
-    async def extract_return_condition(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        return await extract_typed_choice(tracker, "return_condition")
-
-    async def extract_delivery_problem(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        return await extract_typed_choice(tracker, "delivery_problem")
-
-    async def extract_claim_resolution(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        return await extract_typed_choice(tracker, "claim_resolution")
-
-    async def extract_order_change(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        return await extract_typed_choice(tracker, "order_change")
+for _slot in CHOICE_SLOTS:
+    setattr(TypedChoices, f"extract_{_slot}", _extractor(_slot))
+    setattr(TypedChoices, f"validate_{_slot}", _validator(_slot))

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dependencies import policies, return_service
 from actions.handoff import hand_off
 from actions.order_forms import OrderFormValidation, say, verified_order_or_explain
-from actions.questions import TypedChoices, read_choice
+from actions.questions import TypedChoices
 from bot.services.order_status import Line
 from bot.services.returns import ALL_ITEMS, OVERDUE_REFUND, order_eligibility, order_refusal_line, refund_status_lines
 from integrations.errors import BackendError, OrderNotModifiable
@@ -33,24 +33,6 @@ class ValidateReturnForm(TypedChoices, OrderFormValidation):
         if len(eligibility.items) == 1:
             return [s for s in slots if s != "order_item"]
         return slots
-
-    async def validate_order_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        choice = await read_choice(tracker, "order_item", value)
-        if choice is None:
-            dispatcher.utter_message(response="utter_choice_not_understood")
-        return {"order_item": choice}
-
-    async def validate_return_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        choice = await read_choice(tracker, "return_reason", value)
-        if choice is None:
-            dispatcher.utter_message(response="utter_choice_not_understood")
-        return {"return_reason": choice}
-
-    async def validate_return_condition(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> Dict:
-        choice = await read_choice(tracker, "return_condition", value)
-        if choice is None:
-            dispatcher.utter_message(response="utter_choice_not_understood")
-        return {"return_condition": choice}
 
 
 class ActionRequestReturn(Action):

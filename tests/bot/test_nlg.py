@@ -1,6 +1,5 @@
 """The NLG endpoint: catalogs complete, replies localized, Rasa's request format served."""
 import re
-from pathlib import Path
 
 import pytest
 import yaml

@@ -2,7 +2,6 @@
 of every language; other languages are checked against English in test_nlg.py). Names built
 at run time are expanded from the codes that build them."""
 import re
-from pathlib import Path
 
 from bot.nlg.catalog import Catalog
 from bot.settings import PROJECT_ROOT
