@@ -137,6 +137,8 @@ class DeliveryProblemService:
             lines.append(Line("utter_problem_customs_held", {"order_number": order.number, "carrier_note": held.description, "since": held.time.date().isoformat()}))
         else:
             lines.append(Line("utter_problem_customs_general", {"order_number": order.number}))
+        # What duties and taxes the destination charges: the market's answer from the knowledge base.
+        lines.append(Line("utter_faq/customs_duties"))
         lines.append(Line("utter_problem_customs_next"))
         return ProblemOutcome(lines, "customs_hold")
 

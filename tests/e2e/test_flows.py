@@ -178,6 +178,8 @@ def test_a_customs_hold_is_explained_and_handed_to_a_person_with_priority(shoppe
     shopper.say("我的包裹100236被海关扣了")
     reply = joined(shopper.say(email("100236")))
     assert rendered(catalog, "zh", "utter_problem_customs_next", reply)
+    # The duties the destination charges, from the knowledge base for the order's market.
+    assert catalog.get("zh").faq_answer("customs_duties", "CN") in reply
     assert re.search(r"H-\d{6}", reply)
     ticket = outbox.open_request(shopper.sender)
     assert ticket["reason"] == "customs_hold" and ticket["priority"] == "high"
