@@ -5,6 +5,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dependencies import order_status_service, policies, ticket_client
@@ -73,4 +74,33 @@ class ActionHandoff(Action):
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         await hand_off(dispatcher, tracker, INTENT_REASONS.get(intent, "assistant_offer"))
+        return [SlotSet("person_offered", False)]
+
+
+class ActionDeclinePerson(Action):
+    """The shopper said no to the person offered: acknowledge, and forget the offer."""
+
+    def name(self) -> Text:
+        return "action_decline_person"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_acknowledge")
+        return [SlotSet("person_offered", False)]
+
+
+class ActionForgetOffer(Action):
+    """The custom slot mapping of `person_offered`: an offer holds for one answer. Anything
+    but a yes or a no moves on, so a later "yes" to something else is not a hand-off."""
+
+    def name(self) -> Text:
+        return "action_forget_offer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if tracker.get_slot("person_offered") and intent not in ("affirm", "deny"):
+            return [SlotSet("person_offered", False)]
         return []

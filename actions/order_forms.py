@@ -143,7 +143,7 @@ async def verified_order_or_explain(
     if not number or number != tracker.get_slot("verified_order"):
         dispatcher.utter_message(response="utter_verification_failed", order_number=number or "")
         dispatcher.utter_message(response="utter_offer_human")
-        return None, events + [SlotSet("verification_attempts", 0)]
+        return None, events + [SlotSet("verification_attempts", 0), SlotSet("person_offered", True)]
     try:
         order = await load_order(tracker, number)
     except BackendError:

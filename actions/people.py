@@ -91,6 +91,7 @@ class ActionSaveFeedback(Action):
         if rating <= LOW_RATING:
             # DOMAIN.md: a poor rating starts a recovery follow-up by a person.
             dispatcher.utter_message(response="utter_feedback_sorry")
+            events.append(SlotSet("person_offered", True))
         else:
             dispatcher.utter_message(response="utter_feedback_thanks")
         return events

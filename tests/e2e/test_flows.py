@@ -253,3 +253,22 @@ def test_a_single_item_order_is_changed_without_asking_which_item(shopper, catal
     assert '/inform{"order_change":"quantity:2"}' in button_payloads(options)
     done = joined(shopper.say("2"))
     assert rendered(catalog, "fr", "utter_change_quantity_done", done)
+
+
+def test_a_typed_yes_accepts_the_person_offered_after_a_failed_check(shopper, catalog, outbox):
+    shopper.say("where is my order 100235")
+    for wrong in ("a@example.com", "b@example.com", "c@example.com"):
+        reply = shopper.say(wrong)
+    assert reply[-1] in variations(catalog, "en", "utter_offer_human")
+    handed = joined(shopper.say("yes"))
+    assert re.search(r"H-\d{6}", handed)
+    assert outbox.open_request(shopper.sender)["reason"] == "assistant_offer"
+
+
+def test_an_offer_lasts_one_answer(shopper, catalog, outbox):
+    shopper.say("where is my order 100235")
+    for wrong in ("a@example.com", "b@example.com", "c@example.com"):
+        shopper.say(wrong)
+    shopper.say("how long does delivery take?")
+    assert not re.search(r"H-\d{6}", joined(shopper.say("yes")))
+    assert outbox.open_request(shopper.sender) is None
