@@ -60,6 +60,8 @@ class Settings:
     tracker_store_db: str
     event_broker_db: str
     ticketing_db: Path
+    # The ticket queue's database (SQLAlchemy URL; PostgreSQL in production), migrated at start-up.
+    ticketing_db_url: str
     # Input hygiene.
     max_message_chars: int
     # Ownership checks.
@@ -98,6 +100,7 @@ class Settings:
             tracker_store_db=_env("TRACKER_STORE_DB", str(var_dir / "rasa" / "tracker.db")),
             event_broker_db=_env("EVENT_BROKER_DB", str(var_dir / "rasa" / "events.db")),
             ticketing_db=Path(_env("TICKETING_DB", str(var_dir / "ticketing" / "outbox.db"))),
+            ticketing_db_url=_env("TICKETING_DB_URL", f"sqlite:///{var_dir / 'ticketing' / 'tickets.db'}"),
             max_message_chars=int(_env("MAX_MESSAGE_CHARS", "2000")),
             max_verification_attempts=int(_env("MAX_VERIFICATION_ATTEMPTS", "3")),
         )

@@ -1,2 +1,9 @@
-"""The human queue. For now: the client interface the hand-off action calls, and a durable
-outbox that records each hand-off request until the queue service takes them over."""
+"""The human queue.
+
+- client.py: the interface the hand-off action calls (HandoffRequest, TicketRef, TicketClient).
+- outbox.py: the durable outbox the action server uses today; service.py takes over from it.
+- models.py, db.py, migrations/: the ticket database (SQLAlchemy, Alembic; SQLite or PostgreSQL).
+- sla.py: business hours per market and the SLA targets per priority.
+- service.py: the queue's rules (TicketService); agents.py: agent accounts and passwords.
+- feedback.py: shoppers' ratings and comments.
+"""

@@ -19,6 +19,8 @@ class HandoffRequest:
     # What the assistant already collected (problem, item, the shopper's own words), so that
     # the agent does not ask again.
     details: dict[str, Any] = field(default_factory=dict)
+    # The shop's market (ISO 3166-1, e.g. "DE"): whose support hours the SLA timers follow.
+    market: Optional[str] = None
 
 
 @dataclass(frozen=True)
