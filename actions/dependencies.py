@@ -15,7 +15,7 @@ from integrations.logistics.base import LogisticsBackend
 from integrations.orders.base import OrderBackend
 from ticketing.client import TicketClient
 from ticketing.feedback import FeedbackStore
-from ticketing.outbox import LocalTicketOutbox
+from ticketing.service import TicketService
 
 
 @lru_cache(maxsize=1)
@@ -64,9 +64,10 @@ def invoice_service() -> InvoiceService:
 
 @lru_cache(maxsize=1)
 def ticket_client() -> TicketClient:
-    return LocalTicketOutbox(settings().ticketing_db)
+    # The ticket queue itself (migrated on first use): agents work hand-offs from there.
+    return TicketService.start(settings().ticketing_db_url)
 
 
 @lru_cache(maxsize=1)
 def feedback_store() -> FeedbackStore:
-    return FeedbackStore(settings().ticketing_db)
+    return FeedbackStore(settings().feedback_db)

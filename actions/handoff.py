@@ -57,6 +57,7 @@ async def hand_off(
         language=tracker.get_slot("language"),
         channel=tracker.get_latest_input_channel(),
         order_number=order.number if order else tracker.get_slot("verified_order"),
+        market=order.market if order else tracker.get_slot("market"),
         transcript=transcript(tracker),
         details=details or {},
     )

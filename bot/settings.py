@@ -59,9 +59,15 @@ class Settings:
     # Rasa's stores.
     tracker_store_db: str
     event_broker_db: str
-    ticketing_db: Path
+    # Ratings and comments shoppers leave (ticketing/feedback.py).
+    feedback_db: Path
     # The ticket queue's database (SQLAlchemy URL; PostgreSQL in production), migrated at start-up.
     ticketing_db_url: str
+    # The ticket queue's REST API (ticketing/api.py): where it listens, and its bearer tokens.
+    ticketing_port: int
+    ticketing_url: str
+    ticketing_token_secret: str
+    ticketing_token_ttl_seconds: int
     # Input hygiene.
     max_message_chars: int
     # Ownership checks.
@@ -74,6 +80,7 @@ class Settings:
         action_port = int(_env("ACTION_PORT", "5055"))
         nlg_port = int(_env("NLG_PORT", "5056"))
         demo_store_port = int(_env("DEMO_STORE_PORT", "5058"))
+        ticketing_port = int(_env("TICKETING_PORT", "5057"))
         return cls(
             var_dir=var_dir,
             default_language=_env("DEFAULT_LANGUAGE", "en"),
@@ -99,8 +106,13 @@ class Settings:
             backend_retries=int(_env("BACKEND_RETRIES", "1")),
             tracker_store_db=_env("TRACKER_STORE_DB", str(var_dir / "rasa" / "tracker.db")),
             event_broker_db=_env("EVENT_BROKER_DB", str(var_dir / "rasa" / "events.db")),
-            ticketing_db=Path(_env("TICKETING_DB", str(var_dir / "ticketing" / "outbox.db"))),
+            feedback_db=Path(_env("FEEDBACK_DB", str(var_dir / "ticketing" / "feedback.db"))),
             ticketing_db_url=_env("TICKETING_DB_URL", f"sqlite:///{var_dir / 'ticketing' / 'tickets.db'}"),
+            ticketing_port=ticketing_port,
+            ticketing_url=_env("TICKETING_URL", f"http://127.0.0.1:{ticketing_port}"),
+            ticketing_token_secret=os.environ.get("TICKETING_TOKEN_SECRET")
+            or _local_secret(var_dir, "ticketing_token_secret"),
+            ticketing_token_ttl_seconds=int(_env("TICKETING_TOKEN_TTL_SECONDS", str(12 * 3600))),
             max_message_chars=int(_env("MAX_MESSAGE_CHARS", "2000")),
             max_verification_attempts=int(_env("MAX_VERIFICATION_ATTEMPTS", "3")),
         )

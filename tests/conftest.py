@@ -27,7 +27,8 @@ def test_environment(tmp_path_factory) -> dict[str, str]:
     env["DEMO_STORE_DB_URL"] = f"sqlite:///{var_dir / 'demo_store.db'}"
     env["TRACKER_STORE_DB"] = str(var_dir / "rasa" / "tracker.db")
     env["EVENT_BROKER_DB"] = str(var_dir / "rasa" / "events.db")
-    env["TICKETING_DB"] = str(var_dir / "ticketing" / "outbox.db")
+    env["FEEDBACK_DB"] = str(var_dir / "ticketing" / "feedback.db")
+    env["TICKETING_DB_URL"] = f"sqlite:///{var_dir / 'ticketing' / 'tickets.db'}"
     env["BACKEND_TIMEOUT_SECONDS"] = "3"
     return env
 

@@ -1,4 +1,6 @@
 """The language slot's mapping action and the hand-off action, in the real action server."""
+import re
+
 from tests.actions.conftest import make_tracker, responses, slots_set
 
 
@@ -25,5 +27,5 @@ def test_handoff_is_recorded_once_per_conversation(action_server):
     again = action_server.run("action_handoff", tracker)
     assert responses(first) == ["utter_handoff_recorded"]
     reference = first["responses"][0]["reference"]
-    assert reference.startswith("H-")
+    assert re.fullmatch(r"T-\d{6}", reference)
     assert again["responses"][0]["reference"] == reference

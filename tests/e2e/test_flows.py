@@ -12,7 +12,8 @@ from bot.nlg.catalog import Catalog
 from integrations.demo_store.seed import SHOWCASE_ORDERS
 from tests.e2e.shopper import Shopper, button_payloads, rendered, variations
 from ticketing.feedback import FeedbackStore
-from ticketing.outbox import LocalTicketOutbox
+from ticketing.db import make_engine
+from ticketing.service import TicketService
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +26,30 @@ def shopper(running_stack):
     return Shopper(running_stack.settings)
 
 
+class Queue:
+    """The ticket queue the action server writes hand-offs to, read as agents will see it."""
+
+    def __init__(self, url: str):
+        self._service = TicketService(make_engine(url))
+
+    def open_ticket_of(self, conversation_id: str):
+        ticket = self._service.active_ticket(conversation_id)
+        if ticket is None:
+            return None
+        return {
+            "reference": ticket.reference,
+            "reason": ticket.reason,
+            "priority": ticket.priority,
+            "language": ticket.language,
+            "market": ticket.market,
+            "order_number": ticket.order_number,
+            "details": ticket.details,
+        }
+
+
 @pytest.fixture
-def outbox(running_stack):
-    return LocalTicketOutbox(running_stack.settings.ticketing_db)
+def queue(running_stack):
+    return Queue(running_stack.settings.ticketing_db_url)
 
 
 def email(number: str) -> str:
@@ -77,11 +99,11 @@ def test_underwear_is_refused_but_the_rest_of_the_order_goes_back(shopper, catal
     assert re.search(r"RMA-100245-\d+", outcome)
 
 
-def test_an_overdue_refund_goes_to_a_person(shopper, catalog, outbox):
+def test_an_overdue_refund_goes_to_a_person(shopper, catalog, queue):
     shopper.say("dov'è il mio rimborso per l'ordine 100246?")
     status = joined(shopper.say(email("100246")))
-    assert rendered(catalog, "it", "utter_refund_overdue", status) and re.search(r"H-\d{6}", status)
-    ticket = outbox.open_request(shopper.sender)
+    assert rendered(catalog, "it", "utter_refund_overdue", status) and re.search(r"T-\d{6}", status)
+    ticket = queue.open_ticket_of(shopper.sender)
     assert ticket["reason"] == "money_at_stake" and ticket["order_number"] == "100246"
 
 
@@ -174,32 +196,32 @@ def test_a_damaged_item_gets_a_replacement_claim(shopper, catalog):
     assert rendered(catalog, "ja", "utter_claim_keep_evidence", done)
 
 
-def test_a_customs_hold_is_explained_and_handed_to_a_person_with_priority(shopper, catalog, outbox):
+def test_a_customs_hold_is_explained_and_handed_to_a_person_with_priority(shopper, catalog, queue):
     shopper.say("我的包裹100236被海关扣了")
     reply = joined(shopper.say(email("100236")))
     assert rendered(catalog, "zh", "utter_problem_customs_next", reply)
     # The duties the destination charges, from the knowledge base for the order's market.
     assert catalog.get("zh").faq_answer("customs_duties", "CN") in reply
-    assert re.search(r"H-\d{6}", reply)
-    ticket = outbox.open_request(shopper.sender)
-    assert ticket["reason"] == "customs_hold" and ticket["priority"] == "high"
+    assert re.search(r"T-\d{6}", reply)
+    ticket = queue.open_ticket_of(shopper.sender)
+    assert ticket["reason"] == "customs_hold" and ticket["priority"] == "high" and ticket["market"] == "CN"
     assert ticket["order_number"] == "100236" and ticket["language"] == "zh"
 
 
-def test_a_double_charge_goes_to_a_person_urgently(shopper, catalog, outbox):
+def test_a_double_charge_goes_to_a_person_urgently(shopper, catalog, queue):
     shopper.say("I was charged twice for order 100249")
     reply = joined(shopper.say(email("100249")))
     assert rendered(catalog, "en", "utter_payment_double_charge", reply)
-    ticket = outbox.open_request(shopper.sender)
+    ticket = queue.open_ticket_of(shopper.sender)
     assert ticket["reason"] == "money_at_stake" and ticket["priority"] == "urgent"
 
 
-def test_a_declined_payment_is_explained(shopper, catalog, outbox):
+def test_a_declined_payment_is_explained(shopper, catalog, queue):
     shopper.say("注文100248のカード決済が失敗しました")
     reply = joined(shopper.say(email("100248")))
     assert catalog.get("ja").term("decline_code", "insufficient_funds") in reply
     assert rendered(catalog, "ja", "utter_payment_retry", reply)
-    assert outbox.open_request(shopper.sender) is None
+    assert queue.open_ticket_of(shopper.sender) is None
 
 
 def test_an_invoice_link_opens_only_as_signed(shopper, catalog):
@@ -213,13 +235,13 @@ def test_an_invoice_link_opens_only_as_signed(shopper, catalog):
     assert requests.get(tampered, timeout=10).status_code == 403
 
 
-def test_a_complaint_reaches_a_person_with_the_shoppers_words(shopper, catalog, outbox):
+def test_a_complaint_reaches_a_person_with_the_shoppers_words(shopper, catalog, queue):
     asked = shopper.say("voglio presentare un reclamo formale")
     assert asked[0] in variations(catalog, "it", "utter_ask_complaint_text")
     words = "il corriere ha lasciato il pacco sotto la pioggia e nessuno risponde"
     reply = joined(shopper.say(words))
-    assert rendered(catalog, "it", "utter_complaint_received", reply) and re.search(r"H-\d{6}", reply)
-    ticket = outbox.open_request(shopper.sender)
+    assert rendered(catalog, "it", "utter_complaint_received", reply) and re.search(r"T-\d{6}", reply)
+    ticket = queue.open_ticket_of(shopper.sender)
     assert ticket["reason"] == "complaint" and ticket["priority"] == "high"
     assert ticket["details"]["complaint"] == words
 
@@ -231,7 +253,7 @@ def test_feedback_is_stored_and_a_poor_rating_offers_a_person(shopper, catalog, 
     reply = shopper.messages("demorou muito para responder")
     assert rendered(catalog, "pt", "utter_feedback_sorry", reply[0]["text"])
     assert "/human_handoff" in button_payloads(reply)
-    stored = [f for f in FeedbackStore(running_stack.settings.ticketing_db).recent() if f.conversation_id == shopper.sender]
+    stored = [f for f in FeedbackStore(running_stack.settings.feedback_db).recent() if f.conversation_id == shopper.sender]
     assert [(f.rating, f.comment) for f in stored] == [(2, "demorou muito para responder")]
 
 
@@ -255,20 +277,20 @@ def test_a_single_item_order_is_changed_without_asking_which_item(shopper, catal
     assert rendered(catalog, "fr", "utter_change_quantity_done", done)
 
 
-def test_a_typed_yes_accepts_the_person_offered_after_a_failed_check(shopper, catalog, outbox):
+def test_a_typed_yes_accepts_the_person_offered_after_a_failed_check(shopper, catalog, queue):
     shopper.say("where is my order 100235")
     for wrong in ("a@example.com", "b@example.com", "c@example.com"):
         reply = shopper.say(wrong)
     assert reply[-1] in variations(catalog, "en", "utter_offer_human")
     handed = joined(shopper.say("yes"))
-    assert re.search(r"H-\d{6}", handed)
-    assert outbox.open_request(shopper.sender)["reason"] == "assistant_offer"
+    assert re.search(r"T-\d{6}", handed)
+    assert queue.open_ticket_of(shopper.sender)["reason"] == "assistant_offer"
 
 
-def test_an_offer_lasts_one_answer(shopper, catalog, outbox):
+def test_an_offer_lasts_one_answer(shopper, catalog, queue):
     shopper.say("where is my order 100235")
     for wrong in ("a@example.com", "b@example.com", "c@example.com"):
         shopper.say(wrong)
     shopper.say("how long does delivery take?")
-    assert not re.search(r"H-\d{6}", joined(shopper.say("yes")))
-    assert outbox.open_request(shopper.sender) is None
+    assert not re.search(r"T-\d{6}", joined(shopper.say("yes")))
+    assert queue.open_ticket_of(shopper.sender) is None

@@ -122,4 +122,4 @@ def test_two_misunderstandings_offer_a_person(shopper, catalog):
     second = shopper.say("/nlu_fallback")
     assert second[0] in variations(catalog, "en", "utter_offer_human")
     handed = shopper.say("/human_handoff")
-    assert re.search(r"H-\d{6}", handed[0])
+    assert re.search(r"T-\d{6}", handed[0])
