@@ -44,6 +44,8 @@ def run(settings: Settings) -> int:
         f"  Chat page:        http://127.0.0.1:{settings.chat_port}/\n"
         f"  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook\n"
         f"  Demo store API:   {settings.demo_store_url}/health\n"
+        f"  Ticket queue API: {settings.ticketing_url}/api/openapi.json "
+        "(first agent: .venv/bin/python -m ticketing create-agent NAME --role admin)\n"
         f"  Logs:             {settings.var_dir / 'log'}\n"
         "Try: \"where is my order 100234?\" and, when asked, maria.garcia@example.es\n"
         "Press Ctrl-C to stop.",
@@ -51,7 +53,7 @@ def run(settings: Settings) -> int:
     )
     try:
         while not stopping.wait(1.0):
-            for name in ("rasa", "actions", "nlg", "chat", "demo-store"):
+            for name in ("rasa", "actions", "nlg", "chat", "demo-store", "ticketing"):
                 process = stack.process(name)
                 if process is not None and process.poll() is not None:
                     print(f"{name} stopped unexpectedly (exit {process.returncode}):\n{stack.tail(name)}", file=sys.stderr)

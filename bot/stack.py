@@ -48,6 +48,8 @@ def services(settings: Settings, model: Optional[Path]) -> list[Service]:
         ),
         Service("nlg", [python, "-m", "bot.nlg.server"], settings.nlg_port, "/health", 60),
         Service("chat", [python, "-m", "bot.webchat"], settings.chat_port, "/health", 60),
+        # The ticket queue's REST API for agents (migrates its database before it listens).
+        Service("ticketing", [python, "-m", "ticketing"], settings.ticketing_port, "/api/health", 60),
         Service(
             "rasa",
             [
