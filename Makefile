@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 NODE_STAMP := web/node_modules/.installed-$(shell sha1sum web/package-lock.json | cut -c1-12)
+CONSOLE_NODE_STAMP := tests/console/node_modules/.installed-$(shell sha1sum tests/console/package-lock.json | cut -c1-12)
 
 # Rasa 3.6 needs Python 3.10 exactly: use python3.10 from PATH if it runs, else pyenv's.
 PYTHON310 ?= $(shell \
@@ -13,7 +14,7 @@ PYTHON310 ?= $(shell \
 	else for p in $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
 	  if [ -x "$$p" ]; then echo "$$p"; break; fi; done; fi)
 
-.PHONY: help setup run test bench eval train clean
+.PHONY: help setup chromium run test bench eval train clean
 
 help:
 	@echo "make run    set up and start the assistant (chat page on http://127.0.0.1:8080/)"
@@ -42,6 +43,21 @@ $(NODE_STAMP): web/package-lock.json
 	@rm -f web/node_modules/.installed-*
 	@touch $@
 
+$(CONSOLE_NODE_STAMP): tests/console/package-lock.json
+	@command -v npm >/dev/null || { echo "npm was not found: install Node.js 18+ (the console tests drive Chromium with playwright-core)." >&2; exit 1; }
+	@echo "==> Installing the console tests' browser driver, playwright-core (npm ci in tests/console)"
+	@cd tests/console && npm ci --no-audit --no-fund --loglevel=error
+	@rm -f tests/console/node_modules/.installed-*
+	@touch $@
+
+# The console tests run in a real headless browser: Debian's chromium (no browser download).
+# Only `make test` needs it; `make run` does not.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "==> Installing Debian's chromium for the console tests (apt-get, a few minutes)"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
 setup: $(STAMP) $(NODE_STAMP)
 
 train: setup
@@ -50,7 +66,7 @@ train: setup
 run: setup
 	@$(PY) -m bot run
 
-test: setup train
+test: setup $(CONSOLE_NODE_STAMP) chromium train
 	@$(PY) -m pytest
 
 bench: setup
@@ -60,4 +76,4 @@ eval: setup
 	@$(PY) -m bot eval
 
 clean:
-	rm -rf $(VENV) models var web/node_modules
+	rm -rf $(VENV) models var web/node_modules tests/console/node_modules

@@ -10,6 +10,7 @@
     GET   /api/agents, POST /api/agents        admins only
     GET   /api/agents/me, PATCH /api/agents/me {on_duty}
     GET   /api/health, GET /api/openapi.json   no token needed
+    GET   /console, GET /console/{file}        the agents' console page (ticketing/console/), no token needed
 
 Every other route needs `Authorization: Bearer <token>` (401 without a valid one). Roles:
 an admin sees and acts on every ticket and manages agents; an agent sees the tickets that
@@ -31,6 +32,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterable, Optional, Union
 
 from aiohttp import web
@@ -66,6 +68,25 @@ REFERENCE = re.compile(r"T-[0-9]{6,12}", re.IGNORECASE)
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,4})?")
 PUBLIC = "public"
 ADMIN, AGENT = ROLES[1], ROLES[0]
+
+# The agents' console: a static page that logs in and works the queue through this API.
+CONSOLE_DIR = Path(__file__).resolve().parent / "console"
+# Only these files are served, by name: nothing else under ticketing/ is reachable.
+CONSOLE_FILES = {
+    "console.js": "text/javascript; charset=utf-8",
+    "console.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
+CONSOLE_CSP = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+])
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Clock = Callable[[], datetime]
@@ -141,6 +162,8 @@ def create_app(
     app.router.add_post("/api/agents", create_agent)
     add_get("/api/agents/me", get_me)
     app.router.add_patch("/api/agents/me", update_me)
+    add_get("/console", console_page)
+    add_get("/console/{file}", console_file)
     app.on_response_prepare.append(_private_headers)
     return app
 
@@ -559,6 +582,38 @@ async def login(request: web.Request) -> web.Response:
         "expires_at": _time(issued.expires_at),
         "agent": agent_payload(agent),
     })
+
+
+# -- the agents' console (static) ----------------------------------------------------------------------
+
+
+def _console_response(name: str, content_type: str) -> web.Response:
+    # The files are small and few: read per request, so an edit shows on the next load.
+    body = (CONSOLE_DIR / name).read_bytes()
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": content_type,
+            "Content-Security-Policy": CONSOLE_CSP,
+            "X-Frame-Options": "DENY",
+            "Referrer-Policy": "no-referrer",
+            "Cross-Origin-Opener-Policy": "same-origin",
+        },
+    )
+
+
+@endpoint(PUBLIC)
+async def console_page(request: web.Request) -> web.Response:
+    return _console_response("index.html", "text/html; charset=utf-8")
+
+
+@endpoint(PUBLIC)
+async def console_file(request: web.Request) -> web.Response:
+    name = request.match_info["file"]
+    content_type = CONSOLE_FILES.get(name)
+    if content_type is None:
+        raise ApiError(404, "not_found")
+    return _console_response(name, content_type)
 
 
 # -- handlers: tickets ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from ticketing.agents import MIN_PASSWORD_CHARS
 from ticketing.api import (
+    CONSOLE_FILES,
     DEFAULT_PER_PAGE,
     DEFAULT_THREAD_PER_PAGE,
     MAX_BODY_BYTES,
@@ -261,6 +262,24 @@ def _paths() -> dict[str, Any]:
                 "responses": {"200": {"description": "OpenAPI 3.0 document", "content": {"application/json": {"schema": {"type": "object"}}}}},
             }
         },
+        "/console": {
+            "get": {
+                "operationId": "consolePage", "tags": ["console"], "security": PUBLIC,
+                "summary": "The agents' console: an HTML page that works the queue through this API",
+                "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": STRING}}}},
+            }
+        },
+        "/console/{file}": {
+            "get": {
+                "operationId": "consoleFile", "tags": ["console"], "security": PUBLIC,
+                "summary": "The console's script, style sheet and icon",
+                "parameters": [{"name": "file", "in": "path", "required": True, "schema": {"type": "string", "enum": sorted(CONSOLE_FILES)}}],
+                "responses": {
+                    "200": {"description": "the file", "content": {"text/javascript": {"schema": STRING}, "text/css": {"schema": STRING}, "image/svg+xml": {"schema": STRING}}},
+                    "404": _error("no such file (error: not_found)"),
+                },
+            }
+        },
         "/api/login": {
             "post": {
                 "operationId": "login", "tags": ["auth"], "security": PUBLIC,
@@ -401,7 +420,7 @@ def _document() -> dict[str, Any]:
                 "`error` code. Times are ISO 8601 in UTC."
             ),
         },
-        "tags": [{"name": name} for name in ("service", "auth", "tickets", "agents")],
+        "tags": [{"name": name} for name in ("service", "auth", "tickets", "agents", "console")],
         "security": [{"bearerAuth": []}],
         "paths": _paths(),
         "components": {
