@@ -44,8 +44,9 @@ def run(settings: Settings) -> int:
         f"  Chat page:        http://127.0.0.1:{settings.chat_port}/\n"
         f"  Rasa REST channel: {settings.rasa_url}/webhooks/rest/webhook\n"
         f"  Demo store API:   {settings.demo_store_url}/health\n"
-        f"  Ticket queue API: {settings.ticketing_url}/api/openapi.json "
+        f"  Agents' console:  {settings.ticketing_url}/console "
         "(first agent: .venv/bin/python -m ticketing create-agent NAME --role admin)\n"
+        f"  Ticket queue API: {settings.ticketing_url}/api/openapi.json\n"
         f"  Logs:             {settings.var_dir / 'log'}\n"
         "Try: \"where is my order 100234?\" and, when asked, maria.garcia@example.es\n"
         "Press Ctrl-C to stop.",
