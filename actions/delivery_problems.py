@@ -63,5 +63,5 @@ class ActionDeliveryProblem(Action):
             return events
         say(dispatcher, outcome.lines)
         if outcome.handoff_reason:
-            await hand_off(dispatcher, tracker, outcome.handoff_reason, order=order, details={"problem": problem, "item": tracker.get_slot("order_item")})
+            events = [*events, *await hand_off(dispatcher, tracker, outcome.handoff_reason, order=order, details={"problem": problem, "item": tracker.get_slot("order_item")})]
         return events

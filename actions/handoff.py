@@ -5,7 +5,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dependencies import order_status_service, policies, ticket_client
@@ -45,8 +45,12 @@ async def hand_off(
     *,
     order: Optional[Order] = None,
     details: Optional[Dict[Text, Any]] = None,
-) -> None:
-    """Opens (or finds) the conversation's ticket and tells the shopper its reference."""
+) -> List[Dict[Text, Any]]:
+    """Opens (or finds) the conversation's ticket, tells the shopper its reference, and gives
+    the events that pause the conversation (ARCHITECTURE.md, "Handoff protocol"): while a
+    person owns it Rasa stays silent, yet still stores and publishes every shopper message,
+    which ticketing/relay.py appends to the ticket. Resolving the ticket resumes it. The
+    caller returns these events with its own."""
     order = order or await _verified_order(tracker)
     policy = policies().for_market(order.market if order else tracker.get_slot("market"))
     priority = handoff_priority(reason, order, policy)
@@ -64,6 +68,7 @@ async def hand_off(
     ticket = await ticket_client().open_ticket(request)
     logger.info("Hand-off %s (%s, %s)", ticket.reference, reason, priority)
     dispatcher.utter_message(response="utter_handoff_recorded", reference=ticket.reference, hours="default")
+    return [ConversationPaused()]
 
 
 class ActionHandoff(Action):
@@ -74,8 +79,8 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        await hand_off(dispatcher, tracker, INTENT_REASONS.get(intent, "assistant_offer"))
-        return [SlotSet("person_offered", False)]
+        paused = await hand_off(dispatcher, tracker, INTENT_REASONS.get(intent, "assistant_offer"))
+        return [SlotSet("person_offered", False), *paused]
 
 
 class ActionDeclinePerson(Action):

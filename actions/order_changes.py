@@ -150,5 +150,5 @@ class ActionChangeOrder(Action):
             return events
         say(dispatcher, lines)
         if not handled:
-            await hand_off(dispatcher, tracker, "change_not_possible", order=order, details={"item": sku, "change": tracker.get_slot("order_change")})
+            events = [*events, *await hand_off(dispatcher, tracker, "change_not_possible", order=order, details={"item": sku, "change": tracker.get_slot("order_change")})]
         return events

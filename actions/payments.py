@@ -32,7 +32,7 @@ class ActionPaymentIssue(Action):
         outcome = assess_payment(order, policies().for_market(order.market))
         say(dispatcher, outcome.lines)
         if outcome.handoff_reason:
-            await hand_off(dispatcher, tracker, outcome.handoff_reason, order=order, details={"payment_status": order.payment_status})
+            events = [*events, *await hand_off(dispatcher, tracker, outcome.handoff_reason, order=order, details={"payment_status": order.payment_status})]
         return events
 
 

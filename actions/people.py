@@ -2,6 +2,7 @@
 1–5 rating and an optional comment, stored for the support team."""
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Dict, List, Text
 
@@ -9,11 +10,12 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dependencies import feedback_store
+from actions.dependencies import feedback_store, ticket_client
 from actions.handoff import hand_off
 from bot.patterns import fold_width
 from ticketing.feedback import Feedback
 
+logger = logging.getLogger(__name__)
 MAX_TEXT = 1000
 LOW_RATING = 2
 SKIPPED = "-"
@@ -34,8 +36,8 @@ class ActionFileComplaint(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_complaint_received")
-        await hand_off(dispatcher, tracker, "complaint", details={"complaint": tracker.get_slot("complaint_text")})
-        return [SlotSet("complaint_text", None)]
+        paused = await hand_off(dispatcher, tracker, "complaint", details={"complaint": tracker.get_slot("complaint_text")})
+        return [SlotSet("complaint_text", None), *paused]
 
 
 def read_rating(value: Any) -> int | None:
@@ -88,6 +90,15 @@ class ActionSaveFeedback(Action):
                 order_number=tracker.get_slot("verified_order"),
             )
         )
+        try:
+            # After a hand-off the relay resumes the conversation and asks for this rating: it
+            # belongs on the ticket the shopper's conversation just had resolved.
+            reference = await ticket_client().rate_resolved(tracker.sender_id, rating)
+            if reference:
+                logger.info("Rating %d stored on %s", rating, reference)
+        except Exception:
+            # The feedback itself is saved; a ticket database that is down must not lose it.
+            logger.exception("Could not put the rating on the ticket of %s", tracker.sender_id)
         if rating <= LOW_RATING:
             # DOMAIN.md: a poor rating starts a recovery follow-up by a person.
             dispatcher.utter_message(response="utter_feedback_sorry")

@@ -79,5 +79,5 @@ class ActionRefundStatus(Action):
         lines = refund_status_lines(order, policies().for_market(order.market))
         say(dispatcher, lines)
         if any(line.response == OVERDUE_REFUND for line in lines):
-            await hand_off(dispatcher, tracker, "money_at_stake", order=order, details={"refund": "overdue"})
+            events = [*events, *await hand_off(dispatcher, tracker, "money_at_stake", order=order, details={"refund": "overdue"})]
         return events

@@ -1,6 +1,8 @@
 """Command line for the ticket queue.
 
-    python -m ticketing [serve] [--host H] [--port P]    migrates the database, then serves the API
+    python -m ticketing [serve] [--host H] [--port P] [--no-relay]
+                                                migrates the database, then serves the API and
+                                                runs the relay to and from Rasa (ticketing/relay.py)
     python -m ticketing create-agent USERNAME [--role admin] [--display-name N] [--languages en,es]
 
 Both use TICKETING_DB_URL. `serve` listens on TICKETING_PORT, on the host of TICKETING_URL, and
@@ -46,10 +48,31 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         service.engine.dispose()
 
     app.on_cleanup.append(dispose_engine)
+    if not args.no_relay:
+        app.cleanup_ctx.append(_relay_context(service, settings))
     host, port = args.host or _default_host(settings), args.port or settings.ticketing_port
     logger.info("ticket queue API on http://%s:%d/api (OpenAPI: /api/openapi.json)", host, port)
     web.run_app(app, host=host, port=port, print=None)
     return 0
+
+
+def _relay_context(service, settings: Settings):
+    """The relay to and from Rasa (ticketing/relay.py) as a background task of the server:
+    started with it, cancelled when it stops."""
+    import asyncio
+    import contextlib
+
+    from ticketing.relay import Relay
+
+    async def context(_app):
+        relay = Relay(service, settings.rasa_url, settings.rasa_api_token, settings.event_broker_db)
+        task = asyncio.create_task(relay.run_forever(), name="ticketing-relay")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return context
 
 
 def _password() -> str:
@@ -87,12 +110,13 @@ def cmd_create_agent(settings: Settings, args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ticketing", description=__doc__.splitlines()[0])
-    parser.set_defaults(handler=cmd_serve, host=None, port=None)
+    parser.set_defaults(handler=cmd_serve, host=None, port=None, no_relay=False)
     commands = parser.add_subparsers(dest="command")
 
     serve = commands.add_parser("serve", help="run the REST API (the default)")
     serve.add_argument("--host", help="listen address (default: host of TICKETING_URL)")
     serve.add_argument("--port", type=int, help="listen port (default: TICKETING_PORT)")
+    serve.add_argument("--no-relay", action="store_true", help="serve the API only, without the relay to Rasa")
     serve.set_defaults(handler=cmd_serve)
 
     create = commands.add_parser("create-agent", help="create an agent or admin account")

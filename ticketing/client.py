@@ -33,3 +33,8 @@ class TicketClient(Protocol):
     async def open_ticket(self, request: HandoffRequest) -> TicketRef:
         """Opens a ticket for the conversation, or returns its open one (idempotent)."""
         ...
+
+    async def rate_resolved(self, conversation_id: str, rating: int) -> Optional[str]:
+        """Puts the shopper's 1-5 rating on the conversation's latest resolved, unrated ticket;
+        its reference, or None when there is none."""
+        ...

@@ -196,3 +196,14 @@ class TicketEvent(Base):
     before = Column(JSON)
     after = Column(JSON)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class RelayCursor(Base):
+    """How far a relay has read a source it polls (ticketing/relay.py: Rasa's event broker
+    table, by its id), so that a restart neither loses nor repeats messages."""
+
+    __tablename__ = "relay_cursors"
+
+    name = Column(String(50), primary_key=True)
+    position = Column(Integer, nullable=False, default=0)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)

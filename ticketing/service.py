@@ -38,6 +38,7 @@ from ticketing.models import (
     STATUSES,
     WAITING,
     Agent,
+    RelayCursor,
     Ticket,
     TicketEvent,
     TicketMessage,
@@ -168,6 +169,9 @@ class TicketService:
         # Database calls block; a thread keeps the action server's event loop free.
         return await asyncio.to_thread(self.open, request)
 
+    async def rate_resolved(self, conversation_id: str, rating: int) -> Optional[str]:
+        return await asyncio.to_thread(self.rate_conversation, conversation_id, rating)
+
     # --- opening ------------------------------------------------------------------------------
 
     def open(self, request: HandoffRequest) -> TicketRef:
@@ -247,6 +251,19 @@ class TicketService:
         """The conversation's open ticket (new, open or waiting on the customer), if any."""
         with self._read() as session:
             return self._active(session, conversation_id)
+
+    def has_recent_ticket(self, conversation_id: str) -> bool:
+        """Whether the conversation has an open ticket, or one resolved within REOPEN_WITHIN."""
+        with self._read() as session:
+            return session.scalar(
+                select(func.count()).select_from(Ticket).where(
+                    Ticket.conversation_id == conversation_id,
+                    or_(
+                        Ticket.status.in_(ACTIVE_STATUSES),
+                        and_(Ticket.status == RESOLVED, Ticket.resolved_at >= self._now() - REOPEN_WITHIN),
+                    ),
+                )
+            ) > 0
 
     def messages(self, key: TicketKey) -> list[TicketMessage]:
         with self._read() as session:
@@ -433,6 +450,97 @@ class TicketService:
             after = {"message_id": message.id, "attempts": message.delivery_attempts, "error": message.last_error}
             self._record(session, ticket, "system", "delivery_failed", None, after, now)
             return message
+
+    def mark_delivery_deferred(self, message_id: int, error: str) -> TicketMessage:
+        """Rasa could not be reached: the reply stays pending without using up an attempt (an
+        outage must not make the relay give up), and the agent sees why. The audit trail gets
+        one event per distinct error, not one per retry."""
+        with self._write() as session:
+            now = self._now()
+            message = self._message_by_id(session, message_id)
+            error = error[:MAX_ERROR_CHARS]
+            if message.delivered_at is None and message.last_error != error:
+                message.last_error = error
+                ticket = self._load(session, message.ticket_id)
+                after = {"message_id": message.id, "attempts": message.delivery_attempts, "error": error}
+                self._record(session, ticket, "system", "delivery_deferred", None, after, now)
+            return message
+
+    # --- handing the conversation back (ticketing/relay.py) -----------------------------------
+
+    def conversations_to_resume(self, since: Optional[datetime] = None, limit: int = 50) -> list[Ticket]:
+        """Tickets resolved or closed (after `since`, default REOPEN_WITHIN ago) whose
+        conversation the relay has not yet handed back to the assistant since, and whose agent
+        replies are all delivered (or given up on): the last reply reaches the shopper before
+        the assistant speaks again."""
+        now = self._now()
+        since = since or now - REOPEN_WITHIN
+        ended_at = func.coalesce(Ticket.resolved_at, Ticket.closed_at)
+        resumed = (
+            select(TicketEvent.id)
+            .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == "conversation_resumed", TicketEvent.created_at >= ended_at)
+            .exists()
+        )
+        pending = (
+            select(TicketMessage.id)
+            .where(
+                TicketMessage.ticket_id == Ticket.id,
+                TicketMessage.author == "agent",
+                TicketMessage.delivered_at.is_(None),
+                TicketMessage.delivery_attempts < MAX_DELIVERY_ATTEMPTS,
+            )
+            .exists()
+        )
+        with self._read() as session:
+            return list(
+                session.scalars(
+                    select(Ticket)
+                    .where(Ticket.status.in_((RESOLVED, CLOSED)), ended_at >= since, not_(resumed), not_(pending))
+                    .order_by(Ticket.id)
+                    .limit(limit)
+                )
+            )
+
+    def mark_conversation_resumed(self, key: TicketKey, *, rating_requested: bool) -> Ticket:
+        with self._write() as session:
+            ticket = self._load(session, key, lock=True)
+            after = {"conversation_id": ticket.conversation_id, "rating_requested": rating_requested}
+            self._record(session, ticket, "system", "conversation_resumed", None, after, self._now())
+            return ticket
+
+    def rate_conversation(self, conversation_id: str, rating: int) -> Optional[str]:
+        """Rates the conversation's most recently resolved ticket that has no rating yet (the
+        assistant asks for one when the relay hands the conversation back). Returns its
+        reference, or None when there is no such ticket (feedback outside a hand-off)."""
+        with self._read() as session:
+            reference = session.scalars(
+                select(Ticket.reference)
+                .where(
+                    Ticket.conversation_id == conversation_id,
+                    Ticket.status.in_((RESOLVED, CLOSED)),
+                    Ticket.resolved_at >= self._now() - REOPEN_WITHIN,
+                    Ticket.rating.is_(None),
+                )
+                .order_by(Ticket.resolved_at.desc())
+            ).first()
+        if reference is None:
+            return None
+        self.rate(reference, rating, actor="shopper")
+        return reference
+
+    def relay_position(self, name: str) -> int:
+        with self._read() as session:
+            cursor = session.get(RelayCursor, name)
+            return cursor.position if cursor is not None else 0
+
+    def set_relay_position(self, name: str, position: int) -> None:
+        with self._write() as session:
+            cursor = session.get(RelayCursor, name)
+            if cursor is None:
+                session.add(RelayCursor(name=name, position=position, updated_at=self._now()))
+            else:
+                cursor.position = position
+                cursor.updated_at = self._now()
 
     # --- assignment ---------------------------------------------------------------------------
 

@@ -29,3 +29,22 @@ def test_handoff_is_recorded_once_per_conversation(action_server):
     reference = first["responses"][0]["reference"]
     assert re.fullmatch(r"T-\d{6}", reference)
     assert again["responses"][0]["reference"] == reference
+    # A person owns the conversation now: the assistant pauses it (ARCHITECTURE.md, Handoff protocol).
+    assert [e["event"] for e in first["events"]][-1] == "pause"
+    assert [e["event"] for e in again["events"]][-1] == "pause"
+
+
+def test_the_rating_after_a_hand_off_goes_on_the_resolved_ticket(action_server, running_stack):
+    from ticketing.service import TicketService
+
+    tracker = make_tracker(slots={"language": "en"}, text="I want a person", intent="human_handoff")
+    reference = action_server.run("action_handoff", tracker)["responses"][0]["reference"]
+    service = TicketService.start(running_stack.settings.ticketing_db_url)
+    try:
+        service.resolve(reference, actor="system")
+        rating = make_tracker(slots={"language": "en", "feedback_rating": "4", "feedback_comment": "-"}, text="-", intent="deny")
+        rating["sender_id"] = tracker["sender_id"]
+        assert responses(action_server.run("action_save_feedback", rating)) == ["utter_feedback_thanks"]
+        assert service.ticket(reference).rating == 4
+    finally:
+        service.engine.dispose()

@@ -21,7 +21,7 @@ from bot.policies import SupportHours
 from ticketing.agents import AgentDirectory
 from ticketing.client import HandoffRequest
 from ticketing.db import make_engine, migrate
-from ticketing.models import Agent, Ticket, TicketEvent, TicketMessage
+from ticketing.models import Agent, RelayCursor, Ticket, TicketEvent, TicketMessage
 from ticketing.service import TicketService
 
 # The server's `test` database is only used to create and drop the session's own database.
@@ -121,7 +121,7 @@ def fresh_database_url(database_url, tmp_path) -> Iterator[str]:
 def engine(database_url) -> Iterator[Engine]:
     engine = make_engine(database_url)
     with engine.begin() as connection:
-        for table in (TicketEvent, TicketMessage, Ticket, Agent):
+        for table in (RelayCursor, TicketEvent, TicketMessage, Ticket, Agent):
             connection.execute(delete(table))
     yield engine
     engine.dispose()
