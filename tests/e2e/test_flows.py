@@ -183,14 +183,12 @@ def test_a_lost_parcel_gets_a_claim(shopper, catalog):
 def test_a_damaged_item_gets_a_replacement_claim(shopper, catalog):
     shopper.say("注文100235の商品が壊れて届きました")
     shopper.say(email("100235"))
-    shopper.say('/inform{"delivery_problem":"damaged"}')
-    item = SHOWCASE_ORDERS["100235"].get("items")
-    sku = item[0][0] if item else None
-    if sku is not None:
-        shopper.say('/inform{"order_item":"%s"}' % sku)
-    else:
-        asked = shopper.messages("1")
-        assert asked
+    items = shopper.messages('/inform{"delivery_problem":"damaged"}')
+    assert rendered(catalog, "ja", "utter_ask_order_item", items[0]["text"])
+    item_buttons = button_payloads(items)
+    assert item_buttons and all('"order_item"' in payload for payload in item_buttons)
+    resolutions = shopper.messages(item_buttons[0])
+    assert button_payloads(resolutions) == ['/inform{"claim_resolution":"replace"}', '/inform{"claim_resolution":"refund"}']
     done = joined(shopper.say('/inform{"claim_resolution":"replace"}'))
     assert re.search(r"CLM-100235-\d+", done)
     assert rendered(catalog, "ja", "utter_claim_keep_evidence", done)
