@@ -13,7 +13,7 @@ from actions.handoff import hand_off
 from actions.order_forms import OrderFormValidation, find_order_number, load_order, say, verified_order_or_explain
 from actions.questions import TypedChoices, yes_no_buttons
 from bot.services.order_changes import format_address, not_modifiable_lines, parse_address
-from bot.services.order_status import Line
+from bot.services.order_status import Line, money
 from integrations.errors import BackendError
 from integrations.orders.base import Order
 
@@ -76,7 +76,7 @@ class AskConfirmation(Action):
                 response="utter_confirm_cancel",
                 buttons=yes_no_buttons(tracker),
                 order_number=order.number,
-                total={"amount": str(order.total), "currency": order.currency},
+                total=money(order.total, order.currency),
             )
         return []
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot.policies import MarketPolicy
-from bot.services.order_status import CARRIER_NAMES, Line
+from bot.services.order_status import CARRIER_NAMES, Line, money
 from integrations.errors import OrderNotModifiable
 from integrations.orders.base import Address, Order, OrderBackend, OrderItem
 
@@ -16,10 +16,6 @@ SHIPPED_STATES = frozenset({"shipped", "in_transit", "customs_hold", "out_for_de
 # "remove", or "other" (something the assistant cannot do, which goes to a person).
 CHANGE_PATTERN = re.compile(r"(variant):(.+)|(quantity):(\d{1,3})|(remove)|(other)")
 MAX_QUANTITY = 20
-
-
-def _money(amount, currency: str) -> dict:
-    return {"amount": str(amount), "currency": currency}
 
 
 def not_modifiable_lines(order: Order, policy: MarketPolicy, *, what: str) -> list[Line]:
@@ -146,7 +142,7 @@ class OrderChangeService:
         refund = next((r for r in cancelled.refunds), None)
         if refund is not None:
             lines.append(
-                Line("utter_cancel_refund", {"amount": _money(refund.amount, refund.currency), "method": refund.method, "days": policy.refund_days})
+                Line("utter_cancel_refund", {"amount": money(refund.amount, refund.currency), "method": refund.method, "days": policy.refund_days})
             )
         return lines
 
@@ -186,7 +182,7 @@ class OrderChangeService:
                 # Sold out since the options were shown: a person can offer an alternative.
                 return False, [Line("utter_change_variant_unavailable", {"item": item.name, "variant": value})]
             return True, not_modifiable_lines(_with_status(order, refusal.status), policy, what="change")
-        arguments = {"order_number": order.number, "item": item.name, "total": _money(changed.total, changed.currency)}
+        arguments = {"order_number": order.number, "item": item.name, "total": money(changed.total, changed.currency)}
         if kind == "variant":
             return True, [Line("utter_change_variant_done", {**arguments, "variant": value})]
         if kind == "quantity":

@@ -29,6 +29,11 @@ CARRIER_NAMES = {
 }
 
 
+def money(amount, currency: str) -> dict:
+    """An amount as the NLG endpoint's {x:money} format expects it (exact decimal text)."""
+    return {"amount": str(amount), "currency": currency}
+
+
 @dataclass(frozen=True)
 class Line:
     response: str
@@ -51,7 +56,7 @@ class OrderStatusService:
                 {
                     "order_number": order.number,
                     "placed_at": order.placed_at.date().isoformat(),
-                    "total": {"amount": str(order.total), "currency": order.currency},
+                    "total": money(order.total, order.currency),
                     "state": order.status,
                 },
             )

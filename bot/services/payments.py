@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Optional
 
 from bot.policies import MarketPolicy
-from bot.services.order_status import Line
+from bot.services.order_status import Line, money
 from integrations.orders.base import Order, OrderBackend
 
 
@@ -21,10 +21,6 @@ class PaymentOutcome:
     handoff_reason: Optional[str] = None
 
 
-def _money(amount, currency: str) -> dict:
-    return {"amount": str(amount), "currency": currency}
-
-
 def assess_payment(order: Order, policy: MarketPolicy) -> PaymentOutcome:
     captured = [p for p in order.payments if p.kind == "captured"]
     refunded = sum((p.amount for p in order.payments if p.kind == "refunded"), start=order.total * 0)
@@ -32,7 +28,7 @@ def assess_payment(order: Order, policy: MarketPolicy) -> PaymentOutcome:
     extra = sum((p.amount for p in captured), start=order.total * 0) - order.total - refunded
     if repeated and extra > 0:
         return PaymentOutcome(
-            [Line("utter_payment_double_charge", {"order_number": order.number, "amount": _money(repeated[0], order.currency), "count": len(captured)})],
+            [Line("utter_payment_double_charge", {"order_number": order.number, "amount": money(repeated[0], order.currency), "count": len(captured)})],
             "money_at_stake",
         )
     if order.status == "cancelled" and captured and not order.refunds and refunded == 0:
@@ -49,11 +45,11 @@ def assess_payment(order: Order, policy: MarketPolicy) -> PaymentOutcome:
     if order.payment_status == "pending":
         return PaymentOutcome([Line("utter_payment_pending", {"order_number": order.number, "method": order.payment_method})])
     if order.payment_status in ("refunded", "partially_refunded"):
-        return PaymentOutcome([Line("utter_payment_refunded", {"order_number": order.number, "amount": _money(refunded or order.total, order.currency)})])
+        return PaymentOutcome([Line("utter_payment_refunded", {"order_number": order.number, "amount": money(refunded or order.total, order.currency)})])
     paid_at = captured[-1].time.date().isoformat() if captured else order.placed_at.date().isoformat()
     return PaymentOutcome(
         [
-            Line("utter_payment_received", {"order_number": order.number, "amount": _money(order.total, order.currency), "paid_at": paid_at, "method": order.payment_method}),
+            Line("utter_payment_received", {"order_number": order.number, "amount": money(order.total, order.currency), "paid_at": paid_at, "method": order.payment_method}),
             Line("utter_payment_holds_note"),
         ]
     )

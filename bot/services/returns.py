@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 
 from bot.policies import MarketPolicy
-from bot.services.order_status import Line
+from bot.services.order_status import Line, money
 from integrations.orders.base import Order, OrderBackend, OrderItem, Refund, ReturnLine, ReturnRequest
 
 # Reasons for which the shop is at fault: the warranty period applies instead of the return
@@ -136,10 +136,6 @@ def item_refusal_line(item: OrderItem, refusal: str, eligibility: OrderEligibili
     return Line(f"utter_return_refused_{refusal}", arguments)
 
 
-def _money(amount, currency: str) -> dict:
-    return {"amount": str(amount), "currency": currency}
-
-
 def return_created_lines(rma: ReturnRequest, policy: MarketPolicy) -> list[Line]:
     items = ", ".join(f"{line.quantity} × {line.name or line.sku}" for line in rma.lines)
     lines = [Line("utter_return_created", {"rma": rma.rma, "items": items})]
@@ -157,7 +153,7 @@ def return_created_lines(rma: ReturnRequest, policy: MarketPolicy) -> list[Line]
         lines.append(
             Line(
                 "utter_return_refund",
-                {"amount": _money(rma.refund.amount, rma.refund.currency), "method": rma.refund.method, "days": policy.refund_days},
+                {"amount": money(rma.refund.amount, rma.refund.currency), "method": rma.refund.method, "days": policy.refund_days},
             )
         )
     return lines
@@ -180,7 +176,7 @@ def refund_status_lines(order: Order, policy: MarketPolicy, *, now: Optional[dat
         lines.append(Line("utter_refund_return_pending", {"rma": ret.rma, "return_state": ret.status}))
     for refund, ret in sorted(refunds, key=lambda pair: pair[0].created_at, reverse=True):
         arguments = {
-            "amount": _money(refund.amount, refund.currency),
+            "amount": money(refund.amount, refund.currency),
             "method": refund.method,
             "reference": ret.rma if ret else refund.reference,
         }
