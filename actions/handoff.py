@@ -95,18 +95,3 @@ class ActionDeclinePerson(Action):
         dispatcher.utter_message(response="utter_acknowledge")
         return [SlotSet("person_offered", False)]
 
-
-class ActionForgetOffer(Action):
-    """The custom slot mapping of `person_offered`: an offer holds for one answer. Anything
-    but a yes or a no moves on, so a later "yes" to something else is not a hand-off."""
-
-    def name(self) -> Text:
-        return "action_forget_offer"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if tracker.get_slot("person_offered") and intent not in ("affirm", "deny"):
-            return [SlotSet("person_offered", False)]
-        return []
