@@ -17,6 +17,8 @@ from bot.settings import Settings, get_settings
 from integrations.demo_store.api import create_app
 from integrations.demo_store.db import make_engine
 from integrations.demo_store.seed import seed_database
+from integrations.logistics.demo import DemoStoreLogisticsBackend
+from integrations.orders.demo import DemoStoreOrderBackend
 
 API_KEY = "test-store-key"
 LINK_SECRET = "test-link-secret"
@@ -141,3 +143,19 @@ def hits() -> HitCounter:
 @pytest.fixture
 def api_key() -> str:
     return API_KEY
+
+
+@pytest_asyncio.fixture
+async def orders(store_settings):
+    """The order adapter on the shared, read-only store."""
+    backend = DemoStoreOrderBackend(store_settings)
+    yield backend
+    await backend.close()
+
+
+@pytest_asyncio.fixture
+async def logistics(store_settings):
+    """The logistics adapter on the shared, read-only store."""
+    backend = DemoStoreLogisticsBackend(store_settings)
+    yield backend
+    await backend.close()

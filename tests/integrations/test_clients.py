@@ -7,7 +7,6 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-import pytest_asyncio
 from aiohttp import web
 
 from integrations.demo_store.seed import REPEAT_CUSTOMER
@@ -19,20 +18,6 @@ from integrations.orders.base import Address, Customer, Order, OrderItem, Shipme
 from integrations.orders.demo import DemoStoreOrderBackend
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def orders(store_settings):
-    backend = DemoStoreOrderBackend(store_settings)
-    yield backend
-    await backend.close()
-
-
-@pytest_asyncio.fixture
-async def logistics(store_settings):
-    backend = DemoStoreLogisticsBackend(store_settings)
-    yield backend
-    await backend.close()
 
 
 async def test_get_order_parses_every_field(orders, store):

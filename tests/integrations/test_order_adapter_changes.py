@@ -27,13 +27,6 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest_asyncio.fixture
-async def orders(store_settings):
-    backend = DemoStoreOrderBackend(store_settings)
-    yield backend
-    await backend.close()
-
-
-@pytest_asyncio.fixture
 async def changes(fresh_store_settings):
     """The adapter on a store of the test's own."""
     backend = DemoStoreOrderBackend(fresh_store_settings)
