@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dependencies import delivery_problem_service, policies
 from actions.handoff import hand_off
-from actions.order_forms import OrderFormValidation, say, verified_order_or_explain
+from actions.order_forms import OrderFormValidation, once_per_request, say, verified_order_or_explain
 from actions.questions import TypedChoices
 from bot.services.delivery_problems import inferred_problem, needs_item, needs_resolution
 from integrations.errors import BackendError
@@ -34,7 +34,9 @@ class ValidateDeliveryProblemForm(TypedChoices, OrderFormValidation):
             return wanted
         if needs_item(problem):
             wanted.append("order_item")
-        view = await delivery_problem_service().shipment_view(order, policies().for_market(order.market))
+        view = await once_per_request(
+            tracker, f"shipment:{order.number}", lambda: delivery_problem_service().shipment_view(order, policies().for_market(order.market))
+        )
         if needs_resolution(problem, view, order):
             wanted.append("claim_resolution")
         return wanted

@@ -25,7 +25,7 @@ from integrations.orders.base import Order
 logger = logging.getLogger(__name__)
 
 VERIFICATION_SLOTS = ["order_number", "order_contact"]
-_ORDER_CACHE = "_orders_this_request"
+_REQUEST_CACHE = "_fetched_this_request"
 
 
 def find_order_number(value: Any) -> Optional[str]:
@@ -38,13 +38,18 @@ def shorten(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+async def once_per_request(tracker: Tracker, key: str, fetch):
+    """`fetch()`'s result, computed once per action call: a form asks for its required slots
+    several times per message. Kept on the request's tracker, so nothing outlives the request
+    (orders hold personal data)."""
+    cache = tracker.__dict__.setdefault(_REQUEST_CACHE, {})
+    if key not in cache:
+        cache[key] = await fetch()
+    return cache[key]
+
+
 async def load_order(tracker: Tracker, number: str) -> Optional[Order]:
-    """The order, fetched once per action call: a form asks for its required slots several
-    times per message. Kept on the request's tracker, so nothing outlives the request."""
-    cache = tracker.__dict__.setdefault(_ORDER_CACHE, {})
-    if number not in cache:
-        cache[number] = await order_status_service().find(number)
-    return cache[number]
+    return await once_per_request(tracker, f"order:{number}", lambda: order_status_service().find(number))
 
 
 def is_verified(tracker: Tracker) -> bool:
