@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
 from bot.policies import Policies, get_policies
 from bot.services.delivery_problems import DeliveryProblemService
@@ -70,4 +71,6 @@ def ticket_client() -> TicketClient:
 
 @lru_cache(maxsize=1)
 def feedback_store() -> FeedbackStore:
-    return FeedbackStore(settings().feedback_db)
+    # In the ticket database, on the ticket service's own engine: the service migrates the
+    # database when it starts, and one connection pool serves both.
+    return FeedbackStore(cast(TicketService, ticket_client()).engine)

@@ -12,7 +12,7 @@ from actions.dependencies import order_status_service, policies, ticket_client
 from bot.services.handoff_priority import handoff_priority
 from integrations.errors import BackendError
 from integrations.orders.base import Order
-from ticketing.client import HandoffRequest
+from ticketing.client import HandoffRequest, WaitEstimate
 
 logger = logging.getLogger(__name__)
 TRANSCRIPT_EVENTS = {"user", "bot"}
@@ -38,6 +38,21 @@ async def _verified_order(tracker: Tracker) -> Optional[Order]:
         return None
 
 
+def shoppers_market(tracker: Tracker) -> Optional[str]:
+    """Whose support team answers when no order is verified: the market the conversation knows,
+    else the region of the channel's locale (es-MX: MX) when the policy file has that market."""
+    if tracker.get_slot("market"):
+        return tracker.get_slot("market")
+    messages = [tracker.latest_message or {}, *(e for e in reversed(tracker.events) if e.get("event") == "user")]
+    for message in messages:
+        metadata = message.get("metadata") or (message.get("parse_data") or {}).get("metadata")
+        locale = metadata.get("locale") if isinstance(metadata, dict) else None
+        if isinstance(locale, str) and locale:
+            region = locale.replace("_", "-").split("-")[-1].upper()
+            return region if region in policies().markets else None
+    return None
+
+
 async def hand_off(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -52,7 +67,8 @@ async def hand_off(
     which ticketing/relay.py appends to the ticket. Resolving the ticket resumes it. The
     caller returns these events with its own."""
     order = order or await _verified_order(tracker)
-    policy = policies().for_market(order.market if order else tracker.get_slot("market"))
+    market = order.market if order else shoppers_market(tracker)
+    policy = policies().for_market(market)
     priority = handoff_priority(reason, order, policy)
     request = HandoffRequest(
         conversation_id=tracker.sender_id,
@@ -61,14 +77,34 @@ async def hand_off(
         language=tracker.get_slot("language"),
         channel=tracker.get_latest_input_channel(),
         order_number=order.number if order else tracker.get_slot("verified_order"),
-        market=order.market if order else tracker.get_slot("market"),
+        market=market,
         transcript=transcript(tracker),
         details=details or {},
     )
     ticket = await ticket_client().open_ticket(request)
     logger.info("Hand-off %s (%s, %s)", ticket.reference, reason, priority)
-    dispatcher.utter_message(response="utter_handoff_recorded", reference=ticket.reference, hours="default")
+    response, wait = wait_notice(ticket.wait)
+    dispatcher.utter_message(response=response, reference=ticket.reference, **wait)
     return [ConversationPaused()]
+
+
+def wait_notice(wait: WaitEstimate) -> tuple[str, Dict[Text, Any]]:
+    """The reply that tells the shopper what happens next, and its arguments: the place in the
+    queue, the team's hours, and by when a person answers (in hours) or when the team is back
+    (out of hours), in the support team's time zone."""
+    zone = str(wait.hours.timezone)
+    arguments = {
+        "position": wait.position,
+        "hours": {
+            "days": list(wait.hours.days),
+            "opens": wait.hours.opens.strftime("%H:%M"),
+            "closes": wait.hours.closes.strftime("%H:%M"),
+            "zone": zone,
+        },
+        "reply_by": {"at": wait.reply_by.isoformat(), "zone": zone},
+        "back_at": {"at": wait.back_at.isoformat(), "zone": zone},
+    }
+    return ("utter_handoff_recorded" if wait.open_now else "utter_handoff_out_of_hours"), arguments
 
 
 class ActionHandoff(Action):
@@ -78,9 +114,31 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        paused = await hand_off(dispatcher, tracker, INTENT_REASONS.get(intent, "assistant_offer"))
+        paused = await hand_off(dispatcher, tracker, handoff_reason(tracker))
         return [SlotSet("person_offered", False), *paused]
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent in INTENT_REASONS:
+        return INTENT_REASONS[intent]
+    # A "yes" to the person the rules offer after two misunderstandings in a row
+    # (data/rules/fallback_and_handoff.yml).
+    if _action_before_latest_message(tracker) == "utter_offer_human":
+        return "fallback"
+    return "assistant_offer"
+
+
+def _action_before_latest_message(tracker: Tracker) -> Optional[str]:
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_message:
+                return None
+            seen_message = True
+        elif seen_message and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
 
 
 class ActionDeclinePerson(Action):

@@ -80,6 +80,16 @@ class ActionSaveFeedback(Action):
         rating = read_rating(tracker.get_slot("feedback_rating"))
         if rating is None:
             return events
+        reference = None
+        try:
+            # After a hand-off the relay resumes the conversation and asks for this rating: it
+            # belongs on the ticket the shopper's conversation just had resolved.
+            reference = await ticket_client().rate_resolved(tracker.sender_id, rating)
+            if reference:
+                logger.info("Rating %d stored on %s", rating, reference)
+        except Exception:
+            # The feedback is still saved below, without its link to the ticket.
+            logger.exception("Could not put the rating on the ticket of %s", tracker.sender_id)
         comment = tracker.get_slot("feedback_comment")
         await feedback_store().save(
             Feedback(
@@ -88,17 +98,9 @@ class ActionSaveFeedback(Action):
                 comment=None if comment in (None, SKIPPED) else comment,
                 language=tracker.get_slot("language"),
                 order_number=tracker.get_slot("verified_order"),
+                ticket_reference=reference,
             )
         )
-        try:
-            # After a hand-off the relay resumes the conversation and asks for this rating: it
-            # belongs on the ticket the shopper's conversation just had resolved.
-            reference = await ticket_client().rate_resolved(tracker.sender_id, rating)
-            if reference:
-                logger.info("Rating %d stored on %s", rating, reference)
-        except Exception:
-            # The feedback itself is saved; a ticket database that is down must not lose it.
-            logger.exception("Could not put the rating on the ticket of %s", tracker.sender_id)
         if rating <= LOW_RATING:
             # DOMAIN.md: a poor rating starts a recovery follow-up by a person.
             dispatcher.utter_message(response="utter_feedback_sorry")

@@ -23,6 +23,9 @@ RETURN_BASES = ("shop_guarantee", "eu_withdrawal", "store_policy")
 REFUND_METHODS = ("original_payment", "store_credit")
 SHIPPING_SERVICES = ("express", "dedicated_line", "postal")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# A hand-off's priorities, lowest first: the ticket queue's, and the keys of each market's `sla`.
+PRIORITIES = ("low", "normal", "high", "urgent")
+SPAN_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
 class PolicyError(ValueError):
@@ -35,6 +38,29 @@ class SupportHours:
     days: tuple[int, ...]  # Monday = 0
     opens: time
     closes: time
+
+    @property
+    def working_day_minutes(self) -> int:
+        return (self.closes.hour * 60 + self.closes.minute) - (self.opens.hour * 60 + self.opens.minute)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A length of business time: minutes, plus whole business days (the market's working day)."""
+
+    minutes: int = 0
+    days: int = 0
+
+    def business_minutes(self, hours: SupportHours) -> int:
+        return self.minutes + self.days * hours.working_day_minutes
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    """Business time to the first agent reply and to resolution, for one priority."""
+
+    first_response: Span
+    resolution: Span
 
 
 @dataclass(frozen=True)
@@ -54,6 +80,8 @@ class MarketPolicy:
     high_value_order: Decimal
     postal_code_pattern: re.Pattern
     support: SupportHours
+    # Per priority (PRIORITIES); the ticket queue's first-response and resolution timers.
+    sla: Mapping[str, SlaTarget]
 
 
 class Policies:
@@ -113,6 +141,7 @@ def _build(path: Path, where: str, market: str, raw: Mapping[str, Any]) -> Marke
         high_value_order=check.amount("high_value_order"),
         postal_code_pattern=check.regex("postal_code_pattern"),
         support=check.support("support"),
+        sla=check.sla("sla"),
     )
 
 
@@ -193,6 +222,33 @@ class _Checker:
         if opens is None or closes is None or opens >= closes:
             raise self.fail(key, "opens and closes as HH:MM, opening first")
         return SupportHours(zone, tuple(sorted(WEEKDAYS.index(d) for d in days)), opens, closes)
+
+    def sla(self, key: str) -> Mapping[str, SlaTarget]:
+        value = self.raw[key]
+        if not isinstance(value, dict) or set(value) != set(PRIORITIES):
+            raise self.fail(key, f"targets for each of {', '.join(PRIORITIES)}")
+        targets = {}
+        for priority in PRIORITIES:
+            target = value[priority]
+            spans = {name: _span(target.get(name)) for name in ("first_response", "resolution")} if isinstance(target, dict) else {}
+            if set(target or {}) != {"first_response", "resolution"} or None in spans.values():
+                raise PolicyError(
+                    f"{self.path}: {self.where}.{key}.{priority}: expected first_response and resolution as "
+                    f"30m, 2h or 3d (working days), got {target!r}"
+                )
+            targets[priority] = SlaTarget(**spans)
+        return targets
+
+
+def _span(value: Any) -> Optional[Span]:
+    """"30m", "2h" or "3d" (working days); None when it is not one of those."""
+    match = re.fullmatch(r"(\d+)\s*([mhd])", str(value).strip())
+    if not match or isinstance(value, bool):
+        return None
+    amount, unit = int(match.group(1)), SPAN_UNITS[match.group(2)]
+    if unit == "days":
+        return Span(days=amount)
+    return Span(minutes=amount * 60 if unit == "hours" else amount)
 
 
 def _clock(value: Any) -> Optional[time]:

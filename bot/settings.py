@@ -59,15 +59,19 @@ class Settings:
     # Rasa's stores.
     tracker_store_db: str
     event_broker_db: str
-    # Ratings and comments shoppers leave (ticketing/feedback.py).
-    feedback_db: Path
     # The ticket queue's database (SQLAlchemy URL; PostgreSQL in production), migrated at start-up.
+    # Shoppers' ratings and comments (ticketing/feedback.py) are kept there too.
     ticketing_db_url: str
     # The ticket queue's REST API (ticketing/api.py): where it listens, and its bearer tokens.
     ticketing_port: int
     ticketing_url: str
     ticketing_token_secret: str
     ticketing_token_ttl_seconds: int
+    # How often the queue flags overdue tickets, assigns unassigned ones and closes old ones.
+    ticketing_housekeeping_seconds: float
+    # The callback channel (bot/channels.py): where replies are pushed, and its shared token.
+    callback_url: str
+    callback_token: str
     # Input hygiene.
     max_message_chars: int
     # Ownership checks.
@@ -106,13 +110,15 @@ class Settings:
             backend_retries=int(_env("BACKEND_RETRIES", "1")),
             tracker_store_db=_env("TRACKER_STORE_DB", str(var_dir / "rasa" / "tracker.db")),
             event_broker_db=_env("EVENT_BROKER_DB", str(var_dir / "rasa" / "events.db")),
-            feedback_db=Path(_env("FEEDBACK_DB", str(var_dir / "ticketing" / "feedback.db"))),
             ticketing_db_url=_env("TICKETING_DB_URL", f"sqlite:///{var_dir / 'ticketing' / 'tickets.db'}"),
             ticketing_port=ticketing_port,
             ticketing_url=_env("TICKETING_URL", f"http://127.0.0.1:{ticketing_port}"),
             ticketing_token_secret=os.environ.get("TICKETING_TOKEN_SECRET")
             or _local_secret(var_dir, "ticketing_token_secret"),
             ticketing_token_ttl_seconds=int(_env("TICKETING_TOKEN_TTL_SECONDS", str(12 * 3600))),
+            ticketing_housekeeping_seconds=float(_env("TICKETING_HOUSEKEEPING_SECONDS", "60")),
+            callback_url=_env("CALLBACK_URL", "http://127.0.0.1:5059/callback"),
+            callback_token=os.environ.get("CALLBACK_TOKEN") or _local_secret(var_dir, "callback_token"),
             max_message_chars=int(_env("MAX_MESSAGE_CHARS", "2000")),
             max_verification_attempts=int(_env("MAX_VERIFICATION_ATTEMPTS", "3")),
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -18,38 +20,52 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def test_environment(tmp_path_factory) -> dict[str, str]:
+def private_environment(var_dir: Path) -> dict[str, str]:
     """Environment variables for a private copy of the assistant: own ports, own var/."""
-    var_dir = tmp_path_factory.mktemp("var")
     env = {name: str(free_port()) for name in SERVICE_PORTS}
     env["VAR_DIR"] = str(var_dir)
     env["DEMO_STORE_DB_URL"] = f"sqlite:///{var_dir / 'demo_store.db'}"
     env["TRACKER_STORE_DB"] = str(var_dir / "rasa" / "tracker.db")
     env["EVENT_BROKER_DB"] = str(var_dir / "rasa" / "events.db")
-    env["FEEDBACK_DB"] = str(var_dir / "ticketing" / "feedback.db")
     env["TICKETING_DB_URL"] = f"sqlite:///{var_dir / 'ticketing' / 'tickets.db'}"
     env["BACKEND_TIMEOUT_SECONDS"] = "3"
+    # Where the callback channel pushes replies: a port kept free for a test's receiver.
+    env["CALLBACK_URL"] = f"http://127.0.0.1:{free_port()}/callback"
     return env
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """os.environ with `values` (and the URLs derived from the ports recomputed), restored after."""
+    secrets = ("RASA_API_TOKEN", "CALLBACK_TOKEN")
+    saved = {name: os.environ.get(name) for name in (*values, *DERIVED_URLS, *secrets)}
+    for name in DERIVED_URLS + secrets:
+        os.environ.pop(name, None)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def test_environment(tmp_path_factory) -> dict[str, str]:
+    return private_environment(tmp_path_factory.mktemp("var"))
 
 
 @pytest.fixture(scope="session")
 def stack_settings(test_environment):
-    saved = {name: os.environ.get(name) for name in (*test_environment, *DERIVED_URLS, "RASA_API_TOKEN")}
-    for name in DERIVED_URLS + ("RASA_API_TOKEN",):
-        os.environ.pop(name, None)
-    os.environ.update(test_environment)
-    from bot.cli import prepare
-    from bot.settings import get_settings
+    with environment(test_environment):
+        from bot.cli import prepare
+        from bot.settings import get_settings
 
-    settings = get_settings()
-    prepare(settings)
-    yield settings
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+        settings = get_settings()
+        prepare(settings)
+        yield settings
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
 """Command line for the ticket queue.
 
     python -m ticketing [serve] [--host H] [--port P] [--no-relay]
-                                                migrates the database, then serves the API and
-                                                runs the relay to and from Rasa (ticketing/relay.py)
+                                                migrates the database, then serves the API, runs
+                                                the relay to and from Rasa (ticketing/relay.py)
+                                                and the queue's chores (ticketing/housekeeping.py)
     python -m ticketing create-agent USERNAME [--role admin] [--display-name N] [--languages en,es]
 
 Both use TICKETING_DB_URL. `serve` listens on TICKETING_PORT, on the host of TICKETING_URL, and
@@ -48,31 +49,41 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         service.engine.dispose()
 
     app.on_cleanup.append(dispose_engine)
+    app.cleanup_ctx.append(_background("ticketing-housekeeping", lambda: _housekeeping(service, settings)))
     if not args.no_relay:
-        app.cleanup_ctx.append(_relay_context(service, settings))
+        app.cleanup_ctx.append(_background("ticketing-relay", lambda: _relay(service, settings)))
     host, port = args.host or _default_host(settings), args.port or settings.ticketing_port
     logger.info("ticket queue API on http://%s:%d/api (OpenAPI: /api/openapi.json)", host, port)
     web.run_app(app, host=host, port=port, print=None)
     return 0
 
 
-def _relay_context(service, settings: Settings):
-    """The relay to and from Rasa (ticketing/relay.py) as a background task of the server:
-    started with it, cancelled when it stops."""
+def _background(name: str, make_job):
+    """A job's run_forever() as a background task of the server: started with it, cancelled
+    when it stops."""
     import asyncio
     import contextlib
 
-    from ticketing.relay import Relay
-
     async def context(_app):
-        relay = Relay(service, settings.rasa_url, settings.rasa_api_token, settings.event_broker_db)
-        task = asyncio.create_task(relay.run_forever(), name="ticketing-relay")
+        task = asyncio.create_task(make_job().run_forever(), name=name)
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
     return context
+
+
+def _relay(service, settings: Settings):
+    from ticketing.relay import Relay
+
+    return Relay(service, settings.rasa_url, settings.rasa_api_token, settings.event_broker_db)
+
+
+def _housekeeping(service, settings: Settings):
+    from ticketing.housekeeping import Housekeeping
+
+    return Housekeeping(service, settings.ticketing_housekeeping_seconds)
 
 
 def _password() -> str:
@@ -123,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("username")
     create.add_argument("--role", choices=ROLES, default=ROLES[0])
     create.add_argument("--display-name")
-    create.add_argument("--languages", help="comma-separated language codes, e.g. en,es")
+    create.add_argument("--languages", help="comma-separated language codes, most preferred first (the console's), e.g. es,en")
     create.set_defaults(handler=cmd_create_agent)
     return parser
 

@@ -92,7 +92,7 @@ class AgentDirectory:
             display_name=(display_name or username).strip(),
             password_hash=hash_password(password),
             role=role,
-            languages=sorted({code.strip().lower() for code in languages if code.strip()}),
+            languages=_languages(languages),
             on_duty=on_duty,
             created_at=self._clock(),
         )
@@ -126,7 +126,7 @@ class AgentDirectory:
         return self._update(agent_id, on_duty=on_duty)
 
     def set_languages(self, agent_id: int, languages: Iterable[str]) -> Agent:
-        return self._update(agent_id, languages=sorted({code.strip().lower() for code in languages if code.strip()}))
+        return self._update(agent_id, languages=_languages(languages))
 
     def set_password(self, agent_id: int, password: str) -> Agent:
         return self._update(agent_id, password_hash=hash_password(password))
@@ -139,3 +139,9 @@ class AgentDirectory:
             for name, value in values.items():
                 setattr(agent, name, value)
         return agent
+
+
+def _languages(codes: Iterable[str]) -> list[str]:
+    """Lower-case codes, each once, in the agent's order of preference (the first is the one
+    the console speaks to them)."""
+    return list(dict.fromkeys(code.strip().lower() for code in codes if code.strip()))

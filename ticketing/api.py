@@ -11,6 +11,7 @@
     GET   /api/agents/me, PATCH /api/agents/me {on_duty}
     GET   /api/health, GET /api/openapi.json   no token needed
     GET   /console, GET /console/{file}        the agents' console page (ticketing/console/), no token needed
+    GET   /console/i18n/{lang}.json            the console's message catalog in one language, no token needed
 
 Every other route needs `Authorization: Bearer <token>` (401 without a valid one). Roles:
 an admin sees and acts on every ticket and manages agents; an agent sees the tickets that
@@ -77,6 +78,8 @@ CONSOLE_FILES = {
     "console.css": "text/css; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
+# The languages the console's labels come in: one message catalog each, console/i18n/<lang>.json.
+CONSOLE_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ru", "ar", "ja", "zh")
 CONSOLE_CSP = "; ".join([
     "default-src 'none'",
     "script-src 'self'",
@@ -164,6 +167,7 @@ def create_app(
     app.router.add_patch("/api/agents/me", update_me)
     add_get("/console", console_page)
     add_get("/console/{file}", console_file)
+    add_get("/console/i18n/{lang}.json", console_catalog)
     app.on_response_prepare.append(_private_headers)
     return app
 
@@ -614,6 +618,14 @@ async def console_file(request: web.Request) -> web.Response:
     if content_type is None:
         raise ApiError(404, "not_found")
     return _console_response(name, content_type)
+
+
+@endpoint(PUBLIC)
+async def console_catalog(request: web.Request) -> web.Response:
+    lang = request.match_info["lang"]
+    if lang not in CONSOLE_LANGUAGES:
+        raise ApiError(404, "not_found")
+    return _console_response(f"i18n/{lang}.json", "application/json; charset=utf-8")
 
 
 # -- handlers: tickets ------------------------------------------------------------------------------

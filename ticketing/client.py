@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Optional, Protocol
 
-PRIORITIES = ("low", "normal", "high", "urgent")
+from bot.policies import PRIORITIES, SupportHours  # PRIORITIES: lowest first
+
+__all__ = ["PRIORITIES", "HandoffRequest", "TicketClient", "TicketRef", "WaitEstimate"]
 
 
 @dataclass(frozen=True)
@@ -24,14 +27,33 @@ class HandoffRequest:
 
 
 @dataclass(frozen=True)
+class WaitEstimate:
+    """What the shopper is told about the wait, from the queue and the ticket's own SLA timer
+    rather than a guess: how many are ahead, when the team works, and by when a person answers."""
+
+    # 1 = next to be answered: tickets still waiting for a person's first reply that come
+    # first (a higher priority, or the same one opened earlier), plus one.
+    position: int
+    open_now: bool  # the market's support team is at work now
+    back_at: datetime  # UTC: when the team is next at work (now, when open_now)
+    reply_by: datetime  # UTC: the ticket's first-response due time
+    hours: SupportHours
+
+
+@dataclass(frozen=True)
 class TicketRef:
     reference: str
     created: bool  # False when the conversation already had an open ticket
+    wait: WaitEstimate  # what to tell the shopper about the wait, as of this call
 
 
 class TicketClient(Protocol):
     async def open_ticket(self, request: HandoffRequest) -> TicketRef:
         """Opens a ticket for the conversation, or returns its open one (idempotent)."""
+        ...
+
+    async def owns_conversation(self, conversation_id: str) -> bool:
+        """Whether people own the conversation: it has an open ticket (new, open or waiting)."""
         ...
 
     async def rate_resolved(self, conversation_id: str, rating: int) -> Optional[str]:

@@ -14,7 +14,7 @@ then read and tidy the generated file under ticketing/migrations/versions/.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from alembic import command
 from alembic.config import Config
@@ -70,20 +70,18 @@ def alembic_config(url: Optional[str] = None, connection: Optional[Connection] =
 
 def migrate(target: Union[str, Engine], revision: str = "head") -> None:
     """Upgrades the database (a URL or an engine) to `revision`, making it if it is new."""
-    engine = make_engine(target) if isinstance(target, str) else target
-    try:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection=connection), revision)
-    finally:
-        if isinstance(target, str):
-            engine.dispose()
+    _run_alembic(command.upgrade, target, revision)
 
 
 def downgrade(target: Union[str, Engine], revision: str) -> None:
+    _run_alembic(command.downgrade, target, revision)
+
+
+def _run_alembic(step: Callable[[Config, str], None], target: Union[str, Engine], revision: str) -> None:
     engine = make_engine(target) if isinstance(target, str) else target
     try:
         with engine.begin() as connection:
-            command.downgrade(alembic_config(connection=connection), revision)
+            step(alembic_config(connection=connection), revision)
     finally:
         if isinstance(target, str):
             engine.dispose()

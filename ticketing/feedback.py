@@ -1,34 +1,25 @@
-"""Ratings and comments shoppers leave, kept beside the hand-off records for the support team.
+"""Ratings and comments shoppers leave, kept in the ticket database beside the tickets, so the
+support team reads both in one place (SQLite or PostgreSQL alike).
 
-Comments are redacted before they are stored: shoppers paste all sorts of things into a review.
+The table is made by the ticket database's migrations (ticketing/db.py migrate(), which the
+ticket service runs at start-up), not here. Comments are redacted before they are stored:
+shoppers paste all sorts of things into a review.
 """
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, select
-from sqlalchemy.orm import Session, declarative_base
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from bot.redaction import redact
+from ticketing import models
+from ticketing.db import make_engine
 
-Base = declarative_base()
 MAX_COMMENT_CHARS = 1000
-
-
-class FeedbackRecord(Base):
-    __tablename__ = "feedback"
-
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), index=True, nullable=False)
-    rating = Column(Integer, nullable=False)
-    comment = Column(Text)
-    language = Column(String(10))
-    order_number = Column(String(50))
-    created_at = Column(DateTime(timezone=True), nullable=False)
 
 
 @dataclass(frozen=True)
@@ -38,34 +29,57 @@ class Feedback:
     comment: Optional[str]
     language: Optional[str]
     order_number: Optional[str] = None
+    # The resolved ticket ("T-000123") the rating is about, when it follows a hand-off.
+    ticket_reference: Optional[str] = None
 
 
 class FeedbackStore:
-    def __init__(self, db_path: Path):
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        self._engine = create_engine(f"sqlite:///{db_path}", future=True)
-        Base.metadata.create_all(self._engine)
+    def __init__(self, target: Union[str, Engine]):
+        """On the ticket database: its engine (shared with the ticket service), or its URL.
+        The database must already be migrated."""
+        self._owns_engine = isinstance(target, str)
+        self._engine = make_engine(target) if isinstance(target, str) else target
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def dispose(self) -> None:
+        """Closes the engine if the store made it from a URL; a shared engine is left alone."""
+        if self._owns_engine:
+            self._engine.dispose()
 
     async def save(self, feedback: Feedback) -> int:
-        if not 1 <= feedback.rating <= 5:
-            raise ValueError(f"a rating is 1 to 5, not {feedback.rating}")
+        rating = feedback.rating
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise ValueError(f"a rating is a whole number from 1 to 5, not {rating!r}")
+        # Database calls block; a thread keeps the action server's event loop free.
         return await asyncio.to_thread(self._save, feedback)
 
     def _save(self, feedback: Feedback) -> int:
+        # Redacted before it is cut: a cut first could leave half a card number unrecognised.
         comment = redact(feedback.comment)[:MAX_COMMENT_CHARS] if feedback.comment else None
         with Session(self._engine) as session, session.begin():
-            record = FeedbackRecord(
+            ticket_id = None
+            if feedback.ticket_reference:
+                ticket_id = session.scalar(
+                    select(models.Ticket.id).where(models.Ticket.reference == feedback.ticket_reference)
+                )
+            record = models.Feedback(
                 conversation_id=feedback.conversation_id,
                 rating=feedback.rating,
                 comment=comment,
                 language=feedback.language,
                 order_number=feedback.order_number,
-                created_at=datetime.now(timezone.utc),
+                ticket_id=ticket_id,
+                created_at=models.utcnow(),
             )
             session.add(record)
             session.flush()
             return record.id
 
-    def recent(self, limit: int = 50) -> list[FeedbackRecord]:
+    def recent(self, limit: int = 50) -> list[models.Feedback]:
+        """The latest feedback, newest first."""
         with Session(self._engine, expire_on_commit=False) as session:
-            return list(session.scalars(select(FeedbackRecord).order_by(FeedbackRecord.id.desc()).limit(limit)))
+            query = select(models.Feedback).order_by(models.Feedback.id.desc()).limit(limit)
+            return list(session.scalars(query))

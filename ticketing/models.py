@@ -207,3 +207,22 @@ class RelayCursor(Base):
     name = Column(String(50), primary_key=True)
     position = Column(Integer, nullable=False, default=0)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Feedback(Base):
+    """A rating and comment a shopper left through the feedback form (ticketing/feedback.py).
+    Kept with the tickets so the support team reads both from one database."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("rating >= 1 AND rating <= 5", name="rating"),)
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    rating = Column(Integer, nullable=False)
+    comment = Column(Text)  # redacted, at most 1000 characters (the store cuts it)
+    language = Column(String(10))
+    order_number = Column(String(50))
+    # The resolved ticket the feedback rates, when it came after a hand-off. Feedback outlives
+    # the ticket: deleting one leaves the rating without its link.
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="SET NULL"), index=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from ticketing.agents import MIN_PASSWORD_CHARS
 from ticketing.api import (
     CONSOLE_FILES,
+    CONSOLE_LANGUAGES,
     DEFAULT_PER_PAGE,
     DEFAULT_THREAD_PER_PAGE,
     MAX_BODY_BYTES,
@@ -128,7 +129,7 @@ SCHEMAS: dict[str, Schema] = {
         "username": STRING,
         "display_name": STRING,
         "role": {"type": "string", "enum": list(ROLES)},
-        "languages": {"type": "array", "items": STRING, "description": "the languages the agent works in"},
+        "languages": {"type": "array", "items": STRING, "description": "the languages the agent works in, most preferred first (the console speaks the first)"},
         "on_duty": BOOLEAN,
         "last_assigned_at": _nullable(TIME),
         "created_at": TIME,
@@ -277,6 +278,17 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": {"description": "the file", "content": {"text/javascript": {"schema": STRING}, "text/css": {"schema": STRING}, "image/svg+xml": {"schema": STRING}}},
                     "404": _error("no such file (error: not_found)"),
+                },
+            }
+        },
+        "/console/i18n/{lang}.json": {
+            "get": {
+                "operationId": "consoleCatalog", "tags": ["console"], "security": PUBLIC,
+                "summary": "The console's labels in one language: a JSON object of message key to text, with {placeholders}",
+                "parameters": [{"name": "lang", "in": "path", "required": True, "schema": {"type": "string", "enum": list(CONSOLE_LANGUAGES)}}],
+                "responses": {
+                    "200": {"description": "the message catalog", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": STRING}}}},
+                    "404": _error("no catalog for that language (error: not_found)"),
                 },
             }
         },

@@ -27,6 +27,12 @@ Each round, in this order:
    (`TicketService.rate_conversation`). The NLU, the buttons and the validation of ratings stay
    in one place, the assistant; the relay only starts the flow. A `conversation_resumed` audit
    event marks the hand-back as done, so it happens once per resolution.
+4. **Taking it back** — a ticket an agent reopens after the hand-back pauses its conversation
+   again (a `pause` event; a `conversation_paused` audit event marks it done), so the assistant
+   is silent and the shopper's messages reach the ticket once more.
+
+A conversation whose Rasa session expires while its ticket is open stays paused:
+`action_session_start` (actions/session.py) pauses the new session.
 
 Delivery is at least once: a crash between Rasa accepting a reply and the relay marking it
 delivered sends that reply again after the restart. Only the SQL event broker is read here;
@@ -120,6 +126,7 @@ class Relay:
             try:
                 await self.deliver_pending()
                 await self.hand_back_resolved()
+                await self.take_back_reopened()
                 self._backoff.succeeded()
             except RasaUnreachable as error:
                 self._backoff.failed(self.interval)
@@ -283,6 +290,17 @@ class Relay:
                 )
             await asyncio.to_thread(self.service.mark_conversation_resumed, ticket.id, rating_requested=ask)
             logger.info("relay: %s handed back to the assistant (rating asked: %s)", ticket.reference, ask)
+            count += 1
+        return count
+
+    # --- 4. taking it back: a reopened ticket pauses the conversation again ---------------------
+
+    async def take_back_reopened(self) -> int:
+        count = 0
+        for ticket in await asyncio.to_thread(self.service.conversations_to_pause):
+            await self._post_events(ticket.conversation_id, [{"event": "pause", "timestamp": time.time()}])
+            await asyncio.to_thread(self.service.mark_conversation_paused, ticket.id)
+            logger.info("relay: %s reopened; its conversation is paused again", ticket.reference)
             count += 1
         return count
 

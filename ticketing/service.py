@@ -17,17 +17,17 @@ import json
 import logging
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
 from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.policies import SupportHours, get_policies
+from bot.policies import SlaTarget, SupportHours, get_policies
 from bot.redaction import redact
 from ticketing import sla
-from ticketing.client import PRIORITIES, HandoffRequest, TicketRef
+from ticketing.client import PRIORITIES, HandoffRequest, TicketRef, WaitEstimate
 from ticketing.db import make_engine, migrate
 from ticketing.models import (
     ACTIVE_STATUSES,
@@ -97,6 +97,10 @@ def _policy_hours(market: Optional[str]) -> SupportHours:
     return get_policies().for_market(market).support
 
 
+def _policy_sla(market: Optional[str]) -> Mapping[str, SlaTarget]:
+    return get_policies().for_market(market).sla
+
+
 def _plain(value: Any) -> Any:
     """JSON-safe (datetimes and the like become text), as JSON columns and events need."""
     return json.loads(json.dumps(value, default=str))
@@ -124,13 +128,16 @@ class TicketService:
         clock: Callable[[], datetime] = utcnow,
         *,
         support_hours: Callable[[Optional[str]], SupportHours] = _policy_hours,
+        sla_targets: Callable[[Optional[str]], Mapping[str, SlaTarget]] = _policy_sla,
         auto_assign: bool = True,
     ):
-        """`support_hours(market)` gives a market's hours (default: the policy file);
-        `auto_assign` hands each new ticket round-robin to an agent on duty, if any."""
+        """`support_hours(market)` and `sla_targets(market)` give a market's hours and its
+        targets per priority (default: the policy file); `auto_assign` hands each new ticket
+        round-robin to an agent on duty, if any."""
         self._engine = engine
         self._clock = clock
         self._support_hours = support_hours
+        self._sla_targets = sla_targets
         self._auto_assign = auto_assign
 
     @classmethod
@@ -189,11 +196,11 @@ class TicketService:
                     if existing is not None:
                         if PRIORITIES.index(request.priority) > PRIORITIES.index(existing.priority):
                             self._reprioritize(session, existing, request.priority, "bot", now)
-                        return TicketRef(existing.reference, created=False)
+                        return TicketRef(existing.reference, created=False, wait=self._wait(session, existing, now))
                     ticket = self._create(session, request, now)
-                    reference = ticket.reference
-                logger.info("Ticket %s opened for %s (%s)", reference, request.conversation_id, request.priority)
-                return TicketRef(reference, created=True)
+                    ref = TicketRef(ticket.reference, created=True, wait=self._wait(session, ticket, now))
+                logger.info("Ticket %s opened for %s (%s)", ref.reference, request.conversation_id, request.priority)
+                return ref
             except IntegrityError:
                 # Another process opened one between our read and our insert; the unique index
                 # kept it to one. The second pass finds it (and applies a higher priority).
@@ -204,7 +211,9 @@ class TicketService:
     def _create(self, session: Session, request: HandoffRequest, now: datetime) -> Ticket:
         market = request.market or request.details.get("market")
         market = str(market).upper() if market else None
-        first_response_due, resolution_due = sla.due_times(request.priority, now, self._support_hours(market))
+        first_response_due, resolution_due = sla.due_times(
+            self._sla_targets(market)[request.priority], now, self._support_hours(market)
+        )
         ticket = Ticket(
             conversation_id=request.conversation_id,
             channel=request.channel,
@@ -240,6 +249,34 @@ class TicketService:
         if self._auto_assign:
             self._round_robin(session, ticket, "system", now)
         return ticket
+
+    def _wait(self, session: Session, ticket: Ticket, now: datetime) -> WaitEstimate:
+        hours = self._hours(ticket)
+        back_at = sla.next_opening(now, hours)
+        return WaitEstimate(
+            position=self._position(session, ticket),
+            open_now=back_at == now,
+            back_at=back_at,
+            reply_by=ticket.first_response_due,
+            hours=hours,
+        )
+
+    def _position(self, session: Session, ticket: Ticket) -> int:
+        if ticket.first_response_at is not None:
+            return 1  # a person is already on it
+        rank = PRIORITIES.index(ticket.priority)
+        ahead = session.scalar(
+            select(func.count()).select_from(Ticket).where(
+                Ticket.status.in_((NEW, OPEN)),
+                Ticket.first_response_at.is_(None),
+                Ticket.id != ticket.id,
+                or_(
+                    Ticket.priority.in_(PRIORITIES[rank + 1:]),
+                    and_(Ticket.priority == ticket.priority, Ticket.id < ticket.id),
+                ),
+            )
+        )
+        return ahead + 1
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -501,6 +538,29 @@ class TicketService:
                 )
             )
 
+    def conversations_to_pause(self, limit: int = 50) -> list[Ticket]:
+        """Active tickets reopened since the relay last paused their conversation: the
+        conversation was handed back at resolution, and a person owns it again."""
+        reopened, paused = _latest_event_id("reopened"), _latest_event_id("conversation_paused")
+        with self._read() as session:
+            return list(
+                session.scalars(
+                    select(Ticket)
+                    .where(Ticket.status.in_(ACTIVE_STATUSES), reopened.is_not(None), or_(paused.is_(None), paused < reopened))
+                    .order_by(Ticket.id)
+                    .limit(limit)
+                )
+            )
+
+    def mark_conversation_paused(self, key: TicketKey) -> Ticket:
+        with self._write() as session:
+            ticket = self._load(session, key, lock=True)
+            self._record(session, ticket, "system", "conversation_paused", None, {"conversation_id": ticket.conversation_id}, self._now())
+            return ticket
+
+    async def owns_conversation(self, conversation_id: str) -> bool:
+        return await asyncio.to_thread(lambda: self.active_ticket(conversation_id) is not None)
+
     def mark_conversation_resumed(self, key: TicketKey, *, rating_requested: bool) -> Ticket:
         with self._write() as session:
             ticket = self._load(session, key, lock=True)
@@ -701,6 +761,9 @@ class TicketService:
     def _hours(self, ticket: Ticket) -> SupportHours:
         return self._support_hours(ticket.market)
 
+    def _target(self, ticket: Ticket) -> SlaTarget:
+        return self._sla_targets(ticket.market)[ticket.priority]
+
     def _record(
         self, session: Session, ticket: Ticket, actor: str, kind: str,
         before: Optional[dict], after: Optional[dict], now: datetime,
@@ -799,7 +862,7 @@ class TicketService:
             kind = "reopened"
             changes.update(
                 resolved_at=None,
-                resolution_due=sla.resolution_due(ticket.priority, now, hours),
+                resolution_due=sla.resolution_due(self._target(ticket), now, hours),
                 resolution_breached=False,
             )
         self._change(session, ticket, actor, kind, now, **changes)
@@ -807,7 +870,8 @@ class TicketService:
     def _reprioritize(self, session: Session, ticket: Ticket, priority: str, actor: str, now: datetime) -> None:
         # The targets of the new priority, counted from when the ticket was opened (time spent
         # waiting on the customer is not credited back here).
-        first_response_due, resolution_due = sla.due_times(priority, ticket.created_at, self._hours(ticket))
+        target = self._sla_targets(ticket.market)[priority]
+        first_response_due, resolution_due = sla.due_times(target, ticket.created_at, self._hours(ticket))
         changes: dict[str, Any] = {"priority": priority, "first_response_due": first_response_due}
         if ticket.resolved_at is None:
             changes["resolution_due"] = resolution_due
@@ -832,6 +896,15 @@ def _overdue_condition(now: datetime):
             and_(Ticket.first_response_at.is_(None), Ticket.first_response_due < now),
             and_(Ticket.status != WAITING, Ticket.resolution_due < now),
         ),
+    )
+
+
+def _latest_event_id(kind: str):
+    """SQL for the id of a ticket's newest audit event of `kind` (NULL when it has none)."""
+    return (
+        select(func.max(TicketEvent.id))
+        .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == kind)
+        .scalar_subquery()
     )
 
 

@@ -1,57 +1,28 @@
 """Business-hours arithmetic per market, and the service-level targets per priority.
 
 A market's support hours (bot.policies.SupportHours: time zone, working weekdays, opening and
-closing time) define when the clocks run. Boundaries are computed in the market's local time,
+closing time) define when the clocks run; its SLA targets per priority (bot.policies.SlaTarget,
+the `sla` section of data/policies/markets.yml) how long they run. Boundaries are computed in the market's local time,
 so daylight-saving changes move them as they should; durations are measured in real (UTC) time.
 All datetimes in and out are timezone-aware; results are in UTC.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
-from bot.policies import SupportHours
+from bot.policies import SlaTarget, Span, SupportHours
 
-
-@dataclass(frozen=True)
-class Span:
-    """A length of business time: minutes, plus whole business days (the market's working day)."""
-
-    minutes: int = 0
-    days: int = 0
-
-    def business_minutes(self, hours: SupportHours) -> int:
-        return self.minutes + self.days * working_day_minutes(hours)
-
-
-@dataclass(frozen=True)
-class SlaTarget:
-    first_response: Span
-    resolution: Span
-
-
-# Business time, per priority, to the first agent reply and to resolution. Outside support
-# hours nobody is on duty, so every clock (urgent included) runs in business time only.
-# These move to data/policies/markets.yml (per market, with these as the defaults) once the
-# policy file's owner adds an `sla` section; until then they live here.
-SLA_TARGETS: dict[str, SlaTarget] = {
-    "urgent": SlaTarget(first_response=Span(minutes=30), resolution=Span(minutes=4 * 60)),
-    "high": SlaTarget(first_response=Span(minutes=2 * 60), resolution=Span(days=1)),
-    "normal": SlaTarget(first_response=Span(minutes=8 * 60), resolution=Span(days=3)),
-    "low": SlaTarget(first_response=Span(days=2), resolution=Span(days=5)),
-}
+__all__ = [
+    "SlaTarget", "Span", "add_business_minutes", "business_minutes_between", "due_times", "is_open", "next_opening",
+    "resolution_due",
+]
 
 
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"naive datetime {moment!r}: business hours need a time zone")
     return moment.astimezone(timezone.utc)
-
-
-def working_day_minutes(hours: SupportHours) -> int:
-    day = date(2000, 1, 3)  # any date: opening and closing are the same local times every day
-    return int((datetime.combine(day, hours.closes) - datetime.combine(day, hours.opens)).total_seconds() // 60)
 
 
 def _windows(since: datetime, hours: SupportHours) -> Iterator[tuple[datetime, datetime]]:
@@ -114,14 +85,13 @@ def business_minutes_between(a: datetime, b: datetime, hours: SupportHours) -> f
     return total.total_seconds() / 60
 
 
-def due_times(priority: str, start: datetime, hours: SupportHours) -> tuple[datetime, datetime]:
-    """(first response due, resolution due) for a ticket of `priority` opened at `start`."""
-    target = SLA_TARGETS[priority]
+def due_times(target: SlaTarget, start: datetime, hours: SupportHours) -> tuple[datetime, datetime]:
+    """(first response due, resolution due) for a ticket with `target` opened at `start`."""
     return (
         add_business_minutes(start, target.first_response.business_minutes(hours), hours),
         add_business_minutes(start, target.resolution.business_minutes(hours), hours),
     )
 
 
-def resolution_due(priority: str, start: datetime, hours: SupportHours) -> datetime:
-    return add_business_minutes(start, SLA_TARGETS[priority].resolution.business_minutes(hours), hours)
+def resolution_due(target: SlaTarget, start: datetime, hours: SupportHours) -> datetime:
+    return add_business_minutes(start, target.resolution.business_minutes(hours), hours)

@@ -1,7 +1,12 @@
 """Fills a response's placeholders, formatting values for the reply's locale with Babel.
 
-`{name}` inserts a value as it is; `{name:date}`, `{name:datetime}`, `{name:money}` format
-it for the locale; any other spec names a `terms` table of the catalog ({state:order_state}).
+`{name}` inserts a value as it is; `{name:date}`, `{name:datetime}`, `{name:money}` and
+`{name:schedule}` format it for the locale; any other spec names a `terms` table of the
+catalog ({state:order_state}).
+
+A datetime is an ISO text (shown in UTC) or {"at": ISO text, "zone": "Europe/Berlin"} (shown
+in that zone, named in the reply's language). A schedule is {"days": [0, ..., 4] (Monday = 0),
+"opens": "09:00", "closes": "17:00", "zone": "Europe/Berlin"}.
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, get_day_names, get_timezone, get_timezone_name
 from babel.numbers import format_currency
 
 TermLookup = Callable[[str, str], str]
@@ -59,20 +64,58 @@ class LocaleFormatter(string.Formatter):
             parsed = _parse_date(value)
             return format_date(parsed, format="long", locale=self._locale) if parsed else str(value)
         if format_spec == "datetime":
-            parsed = _parse_datetime(value)
-            if not parsed:
-                return str(value)
-            # Times are shown in UTC, labelled, until markets carry their own time zones.
-            day = format_skeleton("MMMd", parsed, locale=self._locale)
-            time = format_skeleton("Hm", parsed, locale=self._locale, tzinfo=timezone.utc) + " UTC"
-            # The locale's own way of joining a date and a time ("{1}, {0}" in English).
-            joined = Locale.parse(self._locale).datetime_formats["medium"]
-            return str(joined).replace("{1}", day).replace("{0}", time)
+            return self._datetime(value)
+        if format_spec == "schedule":
+            return self._schedule(value)
         if format_spec == "money":
             return self._money(value)
         if format_spec:
             return self._terms(format_spec, str(value))
         return str(value)
+
+    def _zone_name(self, zone: str) -> str:
+        if zone.upper() in ("UTC", "ETC/UTC", "GMT"):
+            return "UTC"
+        try:
+            # The zone's everyday name ("Central European Time", "Mitteleuropäische Zeit").
+            return get_timezone_name(get_timezone(zone), "long", zone_variant="generic", locale=self._locale)
+        except (LookupError, ValueError):
+            return zone
+
+    def _datetime(self, value: Any) -> str:
+        zone = "UTC"
+        if isinstance(value, Mapping):
+            value, zone = value.get("at"), str(value.get("zone") or "UTC")
+        parsed = _parse_datetime(value)
+        if not parsed:
+            return str(value or "")
+        try:
+            tzinfo = get_timezone(zone)
+        except (LookupError, ValueError):
+            tzinfo, zone = timezone.utc, "UTC"
+        # The weekday too: "back Monday at 09:00" is what an out-of-hours shopper needs.
+        day = format_skeleton("MMMEd", parsed, locale=self._locale, tzinfo=tzinfo)
+        time = format_skeleton("Hm", parsed, locale=self._locale, tzinfo=tzinfo)
+        # The locale's own way of joining a date and a time ("{1}, {0}" in English).
+        joined = str(Locale.parse(self._locale).datetime_formats["medium"]).replace("{1}", day).replace("{0}", time)
+        return f"{joined} ({self._zone_name(zone)})"
+
+    def _schedule(self, value: Any) -> str:
+        """"Mon–Fri, 09:00–17:00 (Germany Time)": working days as runs, in the locale's words."""
+        if not isinstance(value, Mapping):
+            return str(value)
+        try:
+            days = sorted({int(d) % 7 for d in value.get("days", [])})
+            opens = datetime.strptime(str(value["opens"]), "%H:%M")
+            closes = datetime.strptime(str(value["closes"]), "%H:%M")
+        except (KeyError, TypeError, ValueError):
+            return ""
+        names = get_day_names("abbreviated", locale=self._locale)
+        runs = ", ".join(
+            names[run[0]] if len(run) == 1 else f"{names[run[0]]}–{names[run[-1]]}" for run in _week_runs(days)
+        )
+        span = f"{format_skeleton('Hm', opens, locale=self._locale)}–{format_skeleton('Hm', closes, locale=self._locale)}"
+        return f"{runs}, {span} ({self._zone_name(str(value.get('zone') or 'UTC'))})"
 
     def _money(self, value: Any) -> str:
         if isinstance(value, Mapping):
@@ -82,6 +125,21 @@ class LocaleFormatter(string.Formatter):
                 return ""
             return format_currency(amount, str(value.get("currency", "")), locale=self._locale)
         return str(value)
+
+
+def _week_runs(days: list[int]) -> list[list[int]]:
+    """Consecutive weekdays grouped, across the week's end too: Sunday to Thursday is one run."""
+    if len(days) == 7:
+        return [days]
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6:
+        runs[0] = runs.pop() + runs[0]
+    return runs
 
 
 def fill(template: str, values: Mapping[str, Any], locale: str, terms: TermLookup) -> str:

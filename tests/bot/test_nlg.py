@@ -207,3 +207,35 @@ def test_arabic_replies_are_written_in_arabic(catalog):
     for text in all_texts(catalog, "ar"):
         counts = script_counts(re.sub(r"\{[^}]*\}", "", text))
         assert counts.get("arabic", 0) >= counts.get("latin", 0), text
+
+
+def test_a_hand_off_names_the_teams_hours_and_times_in_its_own_zone(catalog):
+    renderer = Renderer(catalog)
+    arguments = {
+        "reference": "T-000042",
+        "position": 3,
+        # Sunday to Thursday in Riyadh; back on Sunday 9 March 2025, 09:00 there (06:00 UTC).
+        "hours": {"days": [6, 0, 1, 2, 3], "opens": "09:00", "closes": "17:00", "zone": "Asia/Riyadh"},
+        "back_at": {"at": "2025-03-09T06:00:00+00:00", "zone": "Asia/Riyadh"},
+    }
+    en = renderer.render("utter_handoff_out_of_hours", arguments, Conversation.from_tracker(tracker("en")))["text"]
+    assert "T-000042" in en and "is 3" in en
+    assert "Sun–Thu, 09:00–17:00" in en  # one run across the week's end, not "Mon–Thu, Sun"
+    assert "Sun, Mar 9, 09:00 (Arabian Time)" in en
+    de = renderer.render("utter_handoff_out_of_hours", arguments, Conversation.from_tracker(tracker("de")))["text"]
+    assert "So.–Do., 09:00–17:00" in de and "So., 9. März, 09:00 (Arabische Zeit)" in de
+    ja = renderer.render("utter_handoff_out_of_hours", arguments, Conversation.from_tracker(tracker("ja")))["text"]
+    assert "3月9日(日) 9:00" in ja or "3月9日(日) 09:00" in ja
+
+
+def test_times_without_a_zone_are_shown_in_utc_and_bad_values_render_empty(catalog):
+    from bot.nlg.formatting import fill
+
+    def term(table, code):
+        return code
+
+    assert fill("{t:datetime}", {"t": "2025-03-03T10:00:00Z"}, "en_US", term) == "Mon, Mar 3, 10:00 (UTC)"
+    assert fill("{h:schedule}", {"h": {"days": [0, 1, 2, 4], "opens": "8:30", "closes": "18:00", "zone": "UTC"}}, "en_US", term) == (
+        "Mon–Wed, Fri, 08:30–18:00 (UTC)"
+    )
+    assert fill("[{h:schedule}]", {"h": {"days": [0], "opens": "late"}}, "en_US", term) == "[]"

@@ -42,6 +42,21 @@ def test_support_hours_follow_the_market_working_week():
     assert saudi.opens == time(9, 0) and str(saudi.timezone) == "Asia/Riyadh"
 
 
+def test_sla_targets_read_minutes_hours_and_working_days_and_a_market_can_override_them(tmp_path):
+    from bot.policies import Span
+
+    def faster_in_japan(data):
+        data["markets"]["JP"]["sla"] = {**data["defaults"]["sla"], "urgent": {"first_response": "15m", "resolution": "2h"}}
+
+    policies = Policies.load(write_policy(tmp_path, faster_in_japan))
+    assert policies.for_market("JP").sla["urgent"].first_response == Span(minutes=15)
+    assert policies.for_market("JP").sla["urgent"].resolution == Span(minutes=120)
+    assert policies.for_market("JP").sla["low"] == policies.defaults.sla["low"]
+    assert policies.defaults.sla["low"].resolution == Span(days=5)
+    # Working days count the market's own working day: 9 hours in Japan's shipped policy.
+    assert Span(days=1).business_minutes(policies.for_market("JP").support) == 9 * 60
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
@@ -53,6 +68,9 @@ def test_support_hours_follow_the_market_working_week():
         (lambda d: d["markets"]["GB"].update(postal_code_pattern="(unclosed"), "markets.GB.postal_code_pattern"),
         (lambda d: d["markets"].update({"Germany": {}}), "'Germany' is not an ISO 3166-1 code"),
         (lambda d: d["defaults"]["lost_after_days_without_scan"].pop("postal"), "lost_after_days_without_scan"),
+        (lambda d: d["defaults"]["sla"].pop("urgent"), "defaults.sla: expected targets for each of low, normal, high, urgent"),
+        (lambda d: d["defaults"]["sla"]["high"].update(first_response="two hours"), "defaults.sla.high"),
+        (lambda d: d["defaults"]["sla"]["low"].update(resolution=True), "defaults.sla.low"),
     ],
 )
 def test_a_broken_policy_is_refused_with_a_precise_message(tmp_path, change, message):

@@ -30,3 +30,12 @@ def test_dotenv_fills_only_what_the_environment_lacks(monkeypatch, tmp_path):
     assert os.environ["CHAT_PORT"] == "9100"
     assert os.environ["NLG_PORT"] == "9300"
     monkeypatch.delenv("CHAT_PORT")
+
+
+def test_env_example_lists_every_setting():
+    from dataclasses import fields
+
+    from bot.settings import PROJECT_ROOT
+
+    listed = {line.split("=", 1)[0] for line in (PROJECT_ROOT / ".env.example").read_text().splitlines() if "=" in line and not line.startswith("#")}
+    assert sorted({f.name.upper() for f in fields(Settings)} - listed) == []

@@ -1,11 +1,13 @@
 """The agents' console (ticketing/console/) in a real headless Chromium.
 
-The real ticketing app runs as `python -m ticketing` on a free port over a temporary SQLite
-database, with an agent made by `create-agent` and tickets opened through TicketService (with
+The real ticketing app runs as `python -m ticketing` on a free port over a temporary database
+(SQLite, then this machine's PostgreSQL: the test runs on both), with an agent made by `create-agent` and tickets opened through TicketService (with
 transcripts, as the assistant opens them). tests/console/console.spec.js drives Debian's
 /usr/bin/chromium through playwright-core: login, queue, filters, a ticket arriving without a
-reload, the ticket view, claim, reply, resolve. A screenshot of each step is kept under
-var/test-artifacts/console/.
+reload, the ticket view, claim, reply, resolve; then, in a French browser, an agent who works
+in Spanish gets the console in Spanish, and picks Arabic (right to left). A screenshot of each
+step is kept under var/test-artifacts/console/<database>/. The labels expected are read from the
+console's message catalogs (ticketing/console/i18n/), not written out here again.
 
 Chromium and the Node package are not optional: when either is missing the test fails and
 says to run `make setup`, rather than skipping.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,9 +27,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.settings import PROJECT_ROOT
 from tests.conftest import free_port
+from tests.postgres import create_database
 from ticketing.client import HandoffRequest
 from ticketing.db import make_engine
 from ticketing.models import utcnow
@@ -35,10 +40,19 @@ from ticketing.service import TicketService
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "console.spec.js"
 CHROMIUM = "/usr/bin/chromium"
+CATALOGS = PROJECT_ROOT / "ticketing" / "console" / "i18n"
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts" / "console"
 PASSWORD = "correct horse battery"
 TOKEN_SECRET = "console-test-secret-0123456789abcdefghijklmnop"
-SCRIPT_TIMEOUT_SECONDS = 120
+SCRIPT_TIMEOUT_SECONDS = 180
+
+
+def catalog(lang: str) -> dict[str, str]:
+    return json.loads((CATALOGS / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def fill(text: str, **values: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def _require_browser() -> str:
@@ -65,12 +79,25 @@ def _handoff(conversation_id: str, **values: Any) -> HandoffRequest:
     return HandoffRequest(conversation_id=conversation_id, **fields)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ticket_database(request, tmp_path) -> Iterator[str]:
+    """An empty ticket database: a SQLite file, or one on this machine's PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tickets.db'}"
+        return
+    url, drop = create_database("_console")
+    try:
+        yield url
+    finally:
+        drop()
+
+
 @pytest.fixture
-def console(tmp_path) -> Iterator[dict[str, Any]]:
+def console(tmp_path, ticket_database) -> Iterator[dict[str, Any]]:
     """The ticketing app serving the console, with an agent and three tickets."""
     node = _require_browser()
     port = free_port()
-    url = f"sqlite:///{tmp_path / 'tickets.db'}"
+    url = ticket_database
     env = {
         **os.environ,
         "VAR_DIR": str(tmp_path / "var"),
@@ -83,6 +110,11 @@ def console(tmp_path) -> Iterator[dict[str, Any]]:
     }
     made = subprocess.run(
         [sys.executable, "-m", "ticketing", "create-agent", "ana", "--display-name", "Ana", "--languages", "en,es"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    made = subprocess.run(
+        [sys.executable, "-m", "ticketing", "create-agent", "lucia", "--display-name", "Lucía", "--languages", "es"],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert made.returncode == 0, made.stderr
@@ -129,6 +161,8 @@ def console(tmp_path) -> Iterator[dict[str, Any]]:
             time.sleep(0.2)
         yield {
             "node": node, "url": f"{base}/console", "service": service,
+            # Screenshots per database: var/test-artifacts/console/{sqlite,postgresql}/.
+            "artifacts": ARTIFACTS / make_url(url).get_backend_name(),
             "refs": {"REF_ES": spanish, "REF_DE": german, "REF_LATE": late},
         }
     finally:
@@ -145,16 +179,18 @@ def console(tmp_path) -> Iterator[dict[str, Any]]:
 def _run_script(console: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Runs the Playwright script; opens a ticket when it asks for one. Its result, and the
     screenshots it wrote."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):
+    artifacts = console["artifacts"]
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for old in artifacts.glob("*.png"):
         old.unlink()
     env = {
         **os.environ,
         **console["refs"],
         "CONSOLE_URL": console["url"],
         "AGENT_USERNAME": "ana",
+        "SPANISH_USERNAME": "lucia",
         "AGENT_PASSWORD": PASSWORD,
-        "SCREENSHOT_DIR": str(ARTIFACTS),
+        "SCREENSHOT_DIR": str(artifacts),
         "CHROMIUM": CHROMIUM,
     }
     process = subprocess.Popen(
@@ -194,12 +230,14 @@ def _run_script(console: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 def test_an_agent_works_the_queue_in_the_console(console):
     refs = console["refs"]
+    en, es, fr, ar = catalog("en"), catalog("es"), catalog("fr"), catalog("ar")
     result, screenshots = _run_script(console)
 
     # Every step ran and left its screenshot.
     assert result["steps"] == [
         "login-form", "login-refused", "queue", "filter-language", "filter-priority", "filter-overdue",
         "new-ticket-arrived", "ticket", "claimed", "replied", "resolved", "queue-after-resolve",
+        "login-form-fr", "queue-es", "ticket-es", "queue-ar", "ticket-ar",
     ]
     assert len(screenshots) == len(result["steps"])
     assert all(Path(shot).is_file() and Path(shot).stat().st_size > 1000 for shot in screenshots)
@@ -209,7 +247,9 @@ def test_an_agent_works_the_queue_in_the_console(console):
     assert "default-src 'none'" in result["csp"] and "script-src 'self'" in result["csp"]
     assert result["violations"] == []
     assert all("401" in error for error in result["errors"]), result["errors"]
-    assert result["wrongPassword"] == "Wrong username or password."
+    # An English browser, an agent who works in English and Spanish: English.
+    assert result["english"] == {"lang": "en", "dir": "ltr", "title": en["page.title"], "heading": en["login.title"]}
+    assert result["wrongPassword"] == en["login.invalidCredentials"]
     # The token is kept in sessionStorage, never in a URL or localStorage.
     assert result["token"] is True and result["tokenInLocalStorage"] is False
     assert all("token" not in url and "?" not in url for url in result["urls"])
@@ -217,10 +257,11 @@ def test_an_agent_works_the_queue_in_the_console(console):
     # The queue row shows reference, priority, status, language, reason, age, due, assignee.
     rows = {row[0]: row for row in result["queueRows"]}
     assert set(rows) == set(refs.values())
-    assert rows[refs["REF_ES"]][1:5] == ["high", "new", "es", "complaint"]
-    assert rows[refs["REF_ES"]][7] == "Unassigned"
-    assert rows[refs["REF_LATE"]][6].startswith("Overdue")
-    assert result["overdueBadge"].startswith("Overdue: first response")
+    assert rows[refs["REF_ES"]][1:5] == [en["priority.high"], en["status.new"], "es", en["reason.complaint"]]
+    assert rows[refs["REF_ES"]][7] == en["ticket.unassigned"]
+    overdue = fill(en["due.overdue"], timers=en["timer.first_response"])
+    assert rows[refs["REF_LATE"]][6].startswith(overdue)
+    assert result["overdueBadge"].startswith(overdue)
 
     # The ticket opened after the page loaded came in without a reload, marked as new.
     assert result["newTicket"] == console["new"]
@@ -238,23 +279,75 @@ def test_an_agent_works_the_queue_in_the_console(console):
     assert any("Te paso con una persona" in turn for turn in result["transcript"])
     assert "¿Cuándo me contestan?" in result["messages"][0]
     assert result["messageLanguages"][0] == "es"
-    assert result["translations"] == ["Translation (en): When will you answer me?"]
+    assert result["translations"] == [f"{fill(en['message.translationTo'], language='en')} When will you answer me?"]
 
     # Claim, reply, resolve, as the database has them.
     assert "Ana" in result["afterClaim"]
     assert result["reply"] == "Hola, ya estamos revisando su pedido." and result["replyLanguage"] == "es"
-    assert "resolved" in result["afterResolve"] and result["replyDisabled"] is True
+    assert en["status.resolved"] in result["afterResolve"] and result["replyDisabled"] is True
     service = console["service"]
     ticket = service.ticket(refs["REF_ES"])
     assert ticket.status == "resolved" and ticket.assignee_id is not None
     replies = [m for m in service.messages(refs["REF_ES"]) if m.author == "agent"]
     assert [(m.text, m.language) for m in replies] == [("Hola, ya estamos revisando su pedido.", "es")]
 
+    # A French browser: the login form is in French until an agent logs in.
+    french = result["french"]
+    assert (french["lang"], french["dir"], french["heading"], french["submit"]) == ("fr", "ltr", fr["login.title"], fr["login.submit"])
+    assert french["username"] == fr["login.username"] and french["picker"] == ""
+
+    # Lucía works in Spanish: her first language wins over the browser's.
+    spanish = result["spanish"]
+    assert (spanish["lang"], spanish["dir"]) == ("es", "ltr")
+    assert spanish["queueTitle"] == es["queue.title"] and spanish["logout"] == es["header.logout"]
+    assert spanish["headers"] == [es[f"field.{name}"] for name in (
+        "reference", "priority", "status", "languageShort", "reason", "age", "due", "assignee")]
+    assert spanish["statusOptions"][0] == es["filters.statusActive"]
+    assert spanish["placeholder"] == es["filters.languagePlaceholder"]
+    assert spanish["pageInfo"] == fill(es["pager.info"], page="1", pages="1")
+    # The shopper's language is still shown as its code.
+    assert spanish["rowDE"][1:5] == [es["priority.normal"], es["status.new"], "de", es["reason.explicit_request"]]
+    assert spanish["rowDE"][7] == es["ticket.unassigned"]
+    assert spanish["rowLate"][6].startswith(fill(es["due.overdue"], timers=es["timer.first_response"]))
+    assert spanish["updated"].startswith(es["queue.updated"].split("{time}")[0])
+    assert spanish["agent"] == f"Lucía ({es['role.agent']})"
+    # Dates as Intl.DateTimeFormat writes them in Spanish.
+    opened = fill(es["ticket.openedAt"], time=spanish["ticket"]["openedDate"]).split("{duration}")[0]
+    assert spanish["ticket"]["opened"].startswith(opened), (spanish["ticket"]["opened"], opened)
+    assert spanish["ticket"]["claim"] == es["ticket.claim"] and spanish["ticket"]["reply"] == es["reply.send"]
+    assert es["field.orderNumber"] in spanish["ticket"]["facts"] and es["priority.normal"] in spanish["ticket"]["facts"]
+    assert spanish["ticket"]["headings"] == [es["ticket.details"], es["ticket.transcript"], es["ticket.messages"]]
+    assert spanish["ticket"]["transcriptWho"] == [es["turn.user"]]
+
+    # She picks Arabic: right to left, Arabic labels, and it is remembered (localStorage, that
+    # one key, no token) over a reload.
+    arabic = result["arabic"]
+    assert (arabic["lang"], arabic["dir"]) == ("ar", "rtl")
+    assert arabic["queueTitle"] == ar["queue.title"] and arabic["logout"] == ar["header.logout"]
+    assert arabic["headers"][0] == ar["field.reference"] and arabic["headers"][7] == ar["field.assignee"]
+    assert arabic["rowDE"][2] == ar["status.new"] and arabic["rowDE"][3] == "de"
+    assert arabic["storage"] == {"demoShop.console.language": "ar"}
+    assert arabic["afterReload"] == {"lang": "ar", "dir": "rtl", "queueTitle": ar["queue.title"], "picker": "ar"}
+    # The layout follows: the brand on the right, the agent and the picker on the left, the
+    # table's first column on the right, and nothing wider than the window.
+    layout = arabic["layout"]
+    assert layout["brandLeft"] > layout["pickerLeft"]
+    assert layout["firstHeaderLeft"] > layout["lastHeaderLeft"]
+    assert layout["overflow"] is False
+    assert arabic["ticket"]["headings"] == [ar["ticket.details"], ar["ticket.transcript"], ar["ticket.messages"]]
+    assert arabic["ticket"]["title"].startswith(refs["REF_DE"])
+    assert arabic["ticket"]["dir"] == "rtl" and arabic["ticket"]["overflow"] is False
+
 
 def test_the_console_puts_text_in_with_text_content_only():
     script = (PROJECT_ROOT / "ticketing" / "console" / "console.js").read_text(encoding="utf-8")
-    for unsafe in (".innerHTML", ".outerHTML", ".insertAdjacentHTML(", "document.write(", "eval(", "localStorage."):
+    for unsafe in (".innerHTML", ".outerHTML", ".insertAdjacentHTML(", "document.write(", "eval(", "localStorage["):
         assert unsafe not in script, unsafe
+    # localStorage keeps the language the agent picked, and nothing else (the token is in sessionStorage).
+    uses = re.findall(r"localStorage\.(\w+)\(([^,)]*)", script)
+    assert uses and all(argument.strip() == "LANGUAGE_KEY" for _, argument in uses), uses
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script, flags=re.S)
+    assert code.count("localStorage") == len(uses)
     page = (PROJECT_ROOT / "ticketing" / "console" / "index.html").read_text(encoding="utf-8")
     assert "<script>" not in page and " style=" not in page and "http" not in page.lower().replace("http-equiv", "")
 
@@ -266,13 +359,20 @@ async def test_the_console_is_served_with_a_strict_policy_and_nothing_else_is(ai
     client = await aiohttp_client(create_app(service, token_secret=TOKEN_SECRET))
     try:
         for path, kind in (("/console", "text/html"), ("/console/console.js", "text/javascript"),
-                           ("/console/console.css", "text/css"), ("/console/favicon.svg", "image/svg+xml")):
+                           ("/console/console.css", "text/css"), ("/console/favicon.svg", "image/svg+xml"),
+                           ("/console/i18n/en.json", "application/json"), ("/console/i18n/ar.json", "application/json")):
             answer = await client.get(path)
             assert answer.status == 200 and answer.content_type == kind, path
             assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
             assert answer.headers["X-Frame-Options"] == "DENY" and answer.headers["Cache-Control"] == "no-store"
-        for path in ("/console/index.html", "/console/..%2Fapi.py", "/console/package.json", "/console/nothing.js"):
+        assert (await (await client.get("/console/i18n/es.json")).json()) == catalog("es")
+        for path in ("/console/index.html", "/console/..%2Fapi.py", "/console/package.json", "/console/nothing.js",
+                     "/console/i18n/xx.json", "/console/i18n/EN.json", "/console/i18n/..%2F..%2Fapi.json"):
             answer = await client.get(path)
             assert answer.status == 404 and (await answer.json()) == {"error": "not_found"}, path
+        # No route at all: like any unknown path, 401 before 404.
+        for path in ("/console/i18n/en.js", "/console/i18n/", "/console/i18n/en.json/x"):
+            answer = await client.get(path)
+            assert answer.status == 401 and (await answer.json()) == {"error": "unauthorized"}, path
     finally:
         service.engine.dispose()

@@ -251,7 +251,11 @@ def test_feedback_is_stored_and_a_poor_rating_offers_a_person(shopper, catalog, 
     reply = shopper.messages("demorou muito para responder")
     assert rendered(catalog, "pt", "utter_feedback_sorry", reply[0]["text"])
     assert "/human_handoff" in button_payloads(reply)
-    stored = [f for f in FeedbackStore(running_stack.settings.feedback_db).recent() if f.conversation_id == shopper.sender]
+    store = FeedbackStore(running_stack.settings.ticketing_db_url)
+    try:
+        stored = [f for f in store.recent() if f.conversation_id == shopper.sender]
+    finally:
+        store.dispose()
     assert [(f.rating, f.comment) for f in stored] == [(2, "demorou muito para responder")]
 
 

@@ -14,8 +14,8 @@ from ticketing.db import make_engine
 
 
 @pytest.fixture(scope="module")
-def agent_token(running_stack):
-    settings = running_stack.settings
+def agent_token(handoff_stack):
+    settings = handoff_stack.settings
     AgentDirectory(make_engine(settings.ticketing_db_url)).create(
         "lucia", "a-long-test-password", role="agent", languages=["es", "en"], on_duty=True
     )
@@ -32,8 +32,8 @@ def api(settings, token, method, path, **kwargs):
     )
 
 
-def test_a_shopper_asking_for_a_person_reaches_the_agents_queue(running_stack, agent_token):
-    settings = running_stack.settings
+def test_a_shopper_asking_for_a_person_reaches_the_agents_queue(handoff_stack, agent_token):
+    settings = handoff_stack.settings
     shopper = Shopper(settings)
     shopper.say("hola, tengo un problema")
     reply = "\n".join(shopper.say("quiero hablar con una persona, por favor"))
@@ -56,6 +56,6 @@ def test_a_shopper_asking_for_a_person_reaches_the_agents_queue(running_stack, a
     assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
 
 
-def test_the_queue_refuses_anyone_without_a_login(running_stack):
-    response = requests.get(f"{running_stack.settings.ticketing_url}/api/tickets", timeout=10)
+def test_the_queue_refuses_anyone_without_a_login(handoff_stack):
+    response = requests.get(f"{handoff_stack.settings.ticketing_url}/api/tickets", timeout=10)
     assert response.status_code == 401

@@ -6,26 +6,22 @@ a message that says so, rather than skipping and passing quietly on SQLite alone
 """
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import datetime, time, timedelta, timezone
 from typing import Callable, Iterator, Optional
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, delete, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
 
-from bot.policies import SupportHours
+from bot.policies import SlaTarget, Span, SupportHours
+from tests.postgres import create_database
 from ticketing.agents import AgentDirectory
 from ticketing.client import HandoffRequest
 from ticketing.db import make_engine, migrate
 from ticketing.models import Agent, RelayCursor, Ticket, TicketEvent, TicketMessage
 from ticketing.service import TicketService
 
-# The server's `test` database is only used to create and drop the session's own database.
-POSTGRES_ADMIN_URL = os.environ.get("TICKETING_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
 
 # Support hours of a few markets, written out so the tests do not follow edits to the policy file.
@@ -35,11 +31,22 @@ HOURS = {
     "DE": SupportHours(ZoneInfo("Europe/Berlin"), (0, 1, 2, 3, 4), time(9), time(17)),
 }
 DEFAULT_HOURS = SupportHours(ZoneInfo("UTC"), (0, 1, 2, 3, 4), time(9), time(17))
+# SLA targets per priority, the same for every market (written out, as the hours are).
+TARGETS = {
+    "urgent": SlaTarget(first_response=Span(minutes=30), resolution=Span(minutes=4 * 60)),
+    "high": SlaTarget(first_response=Span(minutes=2 * 60), resolution=Span(days=1)),
+    "normal": SlaTarget(first_response=Span(minutes=8 * 60), resolution=Span(days=3)),
+    "low": SlaTarget(first_response=Span(days=2), resolution=Span(days=5)),
+}
 PASSWORD = "correct horse battery"
 
 
 def hours_for(market: Optional[str]) -> SupportHours:
     return HOURS.get((market or "").upper(), DEFAULT_HOURS)
+
+
+def targets_for(market: Optional[str]) -> dict[str, SlaTarget]:
+    return TARGETS
 
 
 class Clock:
@@ -56,38 +63,6 @@ class Clock:
         return self.now
 
 
-def _admin_engine() -> Engine:
-    engine = create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return engine
-    except OperationalError as error:
-        engine.dispose()
-        reason = str(error.orig).strip().splitlines()[0]
-    pytest.fail(
-        f"PostgreSQL is not reachable at {make_url(POSTGRES_ADMIN_URL)!r} ({reason}). The ticketing tests "
-        "must pass on PostgreSQL as well as SQLite: start the server (127.0.0.1:5432, trust auth, database "
-        "`test`) or point TICKETING_TEST_PG_URL at one.",
-        pytrace=False,
-    )
-
-
-def _create_postgres_database(suffix: str = "") -> tuple[str, Callable[[], None]]:
-    admin = _admin_engine()
-    name = f"ticketing_test_{secrets.token_hex(4)}{suffix}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name)
-    return url.render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     """A migrated database per backend, shared by the session's tests (emptied before each)."""
@@ -96,7 +71,7 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
         migrate(url)
         yield url
         return
-    url, drop = _create_postgres_database()
+    url, drop = create_database()
     try:
         migrate(url)
         yield url
@@ -110,7 +85,7 @@ def fresh_database_url(database_url, tmp_path) -> Iterator[str]:
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    url, drop = _create_postgres_database("_fresh")
+    url, drop = create_database("_fresh")
     try:
         yield url
     finally:
@@ -135,7 +110,7 @@ def clock() -> Clock:
 @pytest.fixture
 def service(engine, clock) -> TicketService:
     """Without automatic assignment, so each test decides who is on duty and when."""
-    return TicketService(engine, clock, support_hours=hours_for, auto_assign=False)
+    return TicketService(engine, clock, support_hours=hours_for, sla_targets=targets_for, auto_assign=False)
 
 
 @pytest.fixture

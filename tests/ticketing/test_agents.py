@@ -44,8 +44,8 @@ def test_short_passwords_are_refused():
 
 
 def test_agents_are_created_and_authenticated(agents):
-    agent = agents.create("Ana.Silva", PASSWORD, display_name="Ana Silva", languages=["PT", "es", ""], on_duty=True)
-    assert (agent.username, agent.display_name, agent.role, agent.languages) == ("ana.silva", "Ana Silva", "agent", ["es", "pt"])
+    agent = agents.create("Ana.Silva", PASSWORD, display_name="Ana Silva", languages=["PT", "es", "", "pt"], on_duty=True)
+    assert (agent.username, agent.display_name, agent.role, agent.languages) == ("ana.silva", "Ana Silva", "agent", ["pt", "es"])
     assert agent.created_at.tzinfo is not None
     assert agents.authenticate("ana.silva", PASSWORD).id == agent.id
     assert agents.authenticate("ANA.SILVA", PASSWORD).id == agent.id

@@ -76,7 +76,7 @@ async def test_login_gives_a_token_for_the_right_password_only(api, make_agent, 
     ana = make_agent("ana", languages=("es", "en"))
     body = await api.call("POST", "/api/login", json={"username": " Ana ", "password": PASSWORD})
     assert body["token_type"] == "Bearer"
-    assert body["agent"]["id"] == ana.id and body["agent"]["languages"] == ["en", "es"]
+    assert body["agent"]["id"] == ana.id and body["agent"]["languages"] == ["es", "en"]  # as preferred
     assert "password_hash" not in body["agent"]
     assert datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00")) == clock.now + timedelta(hours=12)
     me = await api.call("GET", "/api/agents/me", token=body["token"])
@@ -198,7 +198,7 @@ async def test_admins_manage_agents_and_agents_may_not(api, team, engine):
     await api.call("POST", "/api/agents", token=ana, json=new, expect=403)
     created = await api.call("POST", "/api/agents", token=boss, json=new, expect=201)
     assert (created["username"], created["display_name"], created["languages"], created["on_duty"]) == (
-        "carla", "Carla Rossi", ["en", "it"], True)
+        "carla", "Carla Rossi", ["it", "en"], True)
     assert await api.login("carla", "carla's long password")
     taken = await api.call("POST", "/api/agents", token=boss, json={**new, "username": "carla"}, expect=409)
     assert taken == {"error": "username_taken", "username": "carla"}
@@ -615,7 +615,7 @@ def test_the_command_line_creates_the_first_admin(monkeypatch, tmp_path, databas
     monkeypatch.setenv("TICKETING_AGENT_PASSWORD", PASSWORD)
     assert cli.main(["create-agent", "Root", "--role", "admin", "--languages", "en,de"]) == 0
     root = agents.by_username("root")
-    assert (root.role, root.languages) == ("admin", ["de", "en"])
+    assert (root.role, root.languages) == ("admin", ["en", "de"])
     assert cli.main(["create-agent", "root"]) == 1  # taken
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 
 from ticketing.db import alembic_config, current_revision, downgrade, head_revision, make_engine, migrate
 from ticketing.service import TicketService
-from tests.ticketing.conftest import handoff, hours_for
+from tests.ticketing.conftest import handoff, hours_for, targets_for
 
 TABLES = {"agents", "tickets", "ticket_messages", "ticket_events"}
 
@@ -46,7 +46,7 @@ def test_the_migrations_match_the_models(engine):
 
 
 def test_the_service_migrates_at_start_up(fresh_database_url, clock):
-    service = TicketService.start(fresh_database_url, clock=clock, support_hours=hours_for, auto_assign=False)
+    service = TicketService.start(fresh_database_url, clock=clock, support_hours=hours_for, sla_targets=targets_for, auto_assign=False)
     try:
         assert service.open(handoff()).created
     finally:

@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ticketing.client import TicketRef
 from ticketing.db import make_engine
 from ticketing.models import Ticket
 from ticketing.service import TicketService
-from tests.ticketing.conftest import Clock, handoff, hours_for
+from tests.ticketing.conftest import Clock, handoff, hours_for, targets_for
 
 CARD = "4111 1111 1111 1111"
 
@@ -76,7 +75,8 @@ def test_losing_the_race_rereads_the_winner(service, engine, monkeypatch):
         return None if len(calls) == 1 else real_active(self, session, conversation_id, lock)
 
     monkeypatch.setattr(TicketService, "_active", stale_read)
-    assert service.open(handoff("conv-1")) == TicketRef(winner.reference, created=False)
+    again = service.open(handoff("conv-1"))
+    assert (again.reference, again.created) == (winner.reference, False)
     assert count_tickets(engine, "conv-1") == 1
 
 
@@ -128,7 +128,7 @@ def test_a_later_hand_off_raises_the_priority_never_lowers_it(service):
 def test_a_new_ticket_goes_round_robin_to_an_agent_on_duty(engine, clock, make_agent):
     make_agent("off", on_duty=False)
     agent = make_agent("ana", languages=("es",))
-    service = TicketService(engine, clock, support_hours=hours_for)  # auto_assign by default
+    service = TicketService(engine, clock, support_hours=hours_for, sla_targets=targets_for)  # auto_assign by default
     ticket = service.ticket(service.open(handoff("conv-1", language="es")).reference)
     assert ticket.assignee_id == agent.id
     assert [e.kind for e in service.events(ticket.id)] == ["created", "assigned"]
@@ -137,18 +137,20 @@ def test_a_new_ticket_goes_round_robin_to_an_agent_on_duty(engine, clock, make_a
 async def test_the_service_is_the_action_servers_ticket_client(service):
     ref = await service.open_ticket(handoff("conv-async"))
     assert ref.created
-    assert (await service.open_ticket(handoff("conv-async"))) == TicketRef(ref.reference, created=False)
+    again = await service.open_ticket(handoff("conv-async"))
+    assert (again.reference, again.created) == (ref.reference, False)
 
 
 def test_a_restart_loses_no_ticket_and_no_message(database_url, engine, clock):
-    first = TicketService(engine, clock, support_hours=hours_for, auto_assign=False)
+    first = TicketService(engine, clock, support_hours=hours_for, sla_targets=targets_for, auto_assign=False)
     reference = first.open(handoff("conv-1")).reference
     first.add_shopper_message("conv-1", "are you there?")
     engine.dispose()
     restarted_engine = make_engine(database_url)
     try:
-        restarted = TicketService(restarted_engine, Clock(), support_hours=hours_for, auto_assign=False)
-        assert restarted.open(handoff("conv-1")) == TicketRef(reference, created=False)
+        restarted = TicketService(restarted_engine, Clock(), support_hours=hours_for, sla_targets=targets_for, auto_assign=False)
+        again = restarted.open(handoff("conv-1"))
+        assert (again.reference, again.created) == (reference, False)
         assert [m.text for m in restarted.messages(reference)] == ["are you there?"]
     finally:
         restarted_engine.dispose()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ticketing import sla
-from tests.ticketing.conftest import DEFAULT_HOURS, HOURS
+from tests.ticketing.conftest import DEFAULT_HOURS, HOURS, TARGETS
 
 RIYADH, TOKYO, BERLIN = ZoneInfo("Asia/Riyadh"), ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/Berlin")
 
@@ -68,15 +68,18 @@ def test_opening_hours_follow_daylight_saving_time():
 )
 def test_targets_per_priority(priority, first_response, resolution):
     opened = local(TOKYO, 2025, 3, 3, 10, 0)
-    due_first, due_resolution = sla.due_times(priority, opened, HOURS["JP"])
+    due_first, due_resolution = sla.due_times(TARGETS[priority], opened, HOURS["JP"])
     assert due_first.astimezone(TOKYO) == local(TOKYO, *first_response)
     assert due_resolution.astimezone(TOKYO) == local(TOKYO, *resolution)
 
 
-def test_every_priority_has_targets_and_naive_times_are_refused():
+def test_every_priority_has_targets_in_every_market_and_naive_times_are_refused():
+    from bot.policies import Policies
     from ticketing.client import PRIORITIES
 
-    assert set(sla.SLA_TARGETS) == set(PRIORITIES)
+    policies = Policies.load()
+    for policy in (policies.defaults, *policies.markets.values()):
+        assert set(policy.sla) == set(PRIORITIES), policy.market
     with pytest.raises(ValueError, match="naive"):
         sla.add_business_minutes(datetime(2025, 3, 3, 10, 0), 30, DEFAULT_HOURS)
     with pytest.raises(ValueError):

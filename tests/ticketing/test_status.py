@@ -136,3 +136,20 @@ def test_every_change_leaves_an_audit_event(service, clock, make_agent):
     assert events[4].before["status"] == "new" and events[4].after["status"] == "waiting_on_customer"
     assert events[-1].after == {"rating": 4}
     assert all(e.created_at.tzinfo is not None for e in events)
+
+
+def test_a_ticket_reopened_after_the_hand_back_asks_for_its_conversation_paused_once(service):
+    reference = service.open(handoff("conv-1")).reference
+    service.resolve(reference, actor="system")
+    assert service.conversations_to_pause() == []  # resolved: nothing to take back
+    # The relay hands the conversation back, then an agent reopens the ticket.
+    [resumable] = service.conversations_to_resume()
+    service.mark_conversation_resumed(resumable.id, rating_requested=True)
+    service.set_status(reference, "open", actor="agent:ana")
+    assert [t.reference for t in service.conversations_to_pause()] == [reference]
+    service.mark_conversation_paused(reference)
+    assert service.conversations_to_pause() == []  # paused once
+    # Resolved and reopened once more: paused again.
+    service.resolve(reference, actor="system")
+    service.set_status(reference, "open", actor="agent:ana")
+    assert [t.reference for t in service.conversations_to_pause()] == [reference]

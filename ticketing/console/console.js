@@ -5,12 +5,20 @@
  * put in with textContent, never innerHTML. The bearer token lives in sessionStorage
  * (gone with the tab), never in a URL. The open view refreshes every few seconds while
  * the tab is visible, and pauses while it is hidden.
+ *
+ * Every label comes from the message catalog of the console's language (i18n/<lang>.json,
+ * through t()): the one the agent picked on this browser, else the first of the agent's
+ * languages (in their order of preference) the console speaks, else the browser's, else
+ * English. Dates and numbers are formatted for that language.
  */
 "use strict";
 
 (() => {
   const TOKEN_KEY = "demoShop.console.token";
   const AGENT_KEY = "demoShop.console.agent";
+  // The language the agent picked: the only thing the console keeps in localStorage.
+  const LANGUAGE_KEY = "demoShop.console.language";
+  const RTL_LANGUAGES = new Set(["ar"]);
   const POLL_MS = 3000;
   const PER_PAGE = 20;
   const MESSAGES_PER_PAGE = 100; // the API's maximum
@@ -19,6 +27,7 @@
   const dom = {
     notice: $("notice"),
     whoami: $("whoami"),
+    picker: $("language-picker"),
     agentName: $("agent-name"),
     logout: $("logout"),
     views: { login: $("login-view"), queue: $("queue-view"), ticket: $("ticket-view") },
@@ -55,8 +64,11 @@
   const state = {
     view: null,
     page: 1,
+    queue: null, // the last page of the queue shown, to redraw it in another language
     reference: null, // the ticket open in the ticket view
     ticket: null,
+    notice: null, // [key, values] of the notice shown
+    loginError: null, // [key, values] of the login form's error
     seen: null, // references the queue has shown, to mark the ones that come in
     timer: null,
     busy: false,
@@ -91,6 +103,152 @@
     }
   }
 
+  /* ---------- language ---------- */
+
+  // The languages the page offers in its picker are the ones there is a catalog for.
+  const LANGUAGES = [...dom.picker.options].map((option) => option.value).filter(Boolean);
+  const catalogs = new Map(); // language -> promise of its messages
+  const i18n = { lang: "en", messages: {}, formats: formatsFor("en"), wanted: null };
+
+  const chosenLanguage = {
+    get() {
+      try { return window.localStorage.getItem(LANGUAGE_KEY); } catch (_) { return null; }
+    },
+    set(code) {
+      try {
+        if (code) window.localStorage.setItem(LANGUAGE_KEY, code);
+        else window.localStorage.removeItem(LANGUAGE_KEY);
+      } catch (_) { /* storage blocked: the choice lasts until the page is left */ }
+    },
+  };
+
+  const baseLanguage = (tag) => String(tag || "").trim().toLowerCase().split(/[-_]/)[0];
+
+  function browserLanguages() {
+    const tags = (navigator.languages && navigator.languages.length) ? navigator.languages : [navigator.language];
+    return tags.filter(Boolean);
+  }
+
+  /** The console's language: picked here, else the agent's, else the browser's, else English. */
+  function preferredLanguage() {
+    const chosen = chosenLanguage.get();
+    if (LANGUAGES.includes(chosen)) return chosen;
+    const browser = browserLanguages().map(baseLanguage).filter((code) => LANGUAGES.includes(code));
+    const agent = session.agent;
+    const spoken = (agent && Array.isArray(agent.languages) ? agent.languages : [])
+      .map(baseLanguage).filter((code) => LANGUAGES.includes(code));
+    return spoken[0] || browser[0] || "en";
+  }
+
+  function loadCatalog(lang) {
+    if (!catalogs.has(lang)) {
+      const loading = fetch(`/console/i18n/${lang}.json`, { cache: "no-store", credentials: "omit" })
+        .then((response) => {
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          return response.json();
+        });
+      loading.catch(() => catalogs.delete(lang)); // try again next time
+      catalogs.set(lang, loading);
+    }
+    return catalogs.get(lang);
+  }
+
+  function has(key) {
+    return Object.prototype.hasOwnProperty.call(i18n.messages, key);
+  }
+
+  /** The message `key` of the catalog, its {placeholders} filled from `values`. */
+  function t(key, values) {
+    const template = has(key) ? i18n.messages[key] : key;
+    const rtl = RTL_LANGUAGES.has(i18n.lang);
+    return template.replace(/\{(\w+)\}/g, (whole, name) => {
+      if (!values || !(name in values)) return whole;
+      // A function is asked at each drawing, so that what it says follows a change of language.
+      const value = typeof values[name] === "function" ? values[name]() : values[name];
+      const text = typeof value === "number" ? i18n.formats.number.format(value) : String(value);
+      // Isolated, so that a Latin name or reference keeps its order inside right-to-left text.
+      return rtl ? `\u2068${text}\u2069` : text;
+    });
+  }
+
+  /** A value of the API (a status, a priority...) in words, or as it is when the catalog has no name for it. */
+  function term(group, value) {
+    if (value === null || value === undefined || value === "") return "—";
+    const key = `${group}.${value}`;
+    return has(key) ? t(key) : humanize(value);
+  }
+
+  function useLanguage(lang, messages) {
+    // Dates and numbers as the browser's own variant of the language has them (es-MX, pt-BR).
+    const locale = browserLanguages().find((tag) => baseLanguage(tag) === lang) || lang;
+    i18n.lang = lang;
+    i18n.messages = messages;
+    try {
+      i18n.formats = formatsFor(locale);
+    } catch (_) {
+      i18n.formats = formatsFor(lang);
+    }
+    const root = document.documentElement;
+    root.lang = lang;
+    root.dir = RTL_LANGUAGES.has(lang) ? "rtl" : "ltr";
+    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
+    for (const node of document.querySelectorAll("[data-i18n-aria-label]")) node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel));
+    for (const node of document.querySelectorAll("[data-i18n-title]")) node.title = t(node.dataset.i18nTitle);
+    dom.picker.value = LANGUAGES.includes(chosenLanguage.get()) ? chosenLanguage.get() : "";
+    redraw();
+  }
+
+  function formatsFor(locale) {
+    return {
+      number: new Intl.NumberFormat(locale),
+      dateTime: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }),
+      time: new Intl.DateTimeFormat(locale, { timeStyle: "medium" }),
+      list: new Intl.ListFormat(locale, { style: "long", type: "conjunction" }),
+    };
+  }
+
+  /** Switches to the preferred language once its catalog is in (English if it cannot be had). */
+  async function applyLanguage() {
+    const wanted = preferredLanguage();
+    i18n.wanted = wanted;
+    let lang = wanted;
+    let messages = null;
+    try {
+      messages = await loadCatalog(lang);
+    } catch (error) {
+      console.warn(`The ${lang} catalog could not be loaded (${error.message}): English instead.`);
+      lang = "en";
+      if (wanted !== "en") messages = await loadCatalog("en").catch(() => null);
+    }
+    // No catalog at all: the page keeps the English it was written with.
+    if (messages && i18n.wanted === wanted) useLanguage(lang, messages); // a switch made meanwhile wins
+  }
+
+  dom.picker.addEventListener("change", () => {
+    chosenLanguage.set(dom.picker.value);
+    applyLanguage();
+  });
+
+  /** Everything the console drew from the API, drawn again in the current language. */
+  function redraw() {
+    renderNotice();
+    renderLoginError();
+    renderWhoami();
+    if (state.view === "queue" && state.queue) renderQueue(state.queue.page, state.queue.pages);
+    if (state.view === "ticket" && state.ticket) renderTicket(state.ticket);
+  }
+
+  /** What went wrong, for a person: the catalog's words for the API's error code when it has them. */
+  function problem(error) {
+    if (error instanceof ApiError) {
+      const code = error.body.error;
+      if (code && has(`apiError.${code}`)) return t(`apiError.${code}`);
+      return error.message;
+    }
+    return t("apiError.network");
+  }
+
   async function api(method, path, body) {
     const headers = { Accept: "application/json" };
     const token = session.token;
@@ -107,7 +265,7 @@
     try { payload = await response.json(); } catch (_) { payload = null; }
     if (response.status === 401 && path !== "/api/login") {
       // Expired or revoked: back to the login form.
-      logout("Your session has ended. Please log in again.");
+      logout(["notice.sessionEnded"]);
     }
     if (!response.ok) throw new ApiError(response.status, payload);
     return payload;
@@ -128,42 +286,64 @@
 
   function duration(ms) {
     const minutes = Math.round(Math.abs(ms) / 60000);
-    if (minutes < 60) return `${minutes} min`;
+    if (minutes < 60) return t("time.minutes", { minutes });
     const hours = Math.floor(minutes / 60);
-    if (hours < 48) return `${hours} h ${minutes % 60} min`;
-    return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+    if (hours < 48) return t("time.hoursMinutes", { hours, minutes: minutes % 60 });
+    return t("time.daysHours", { days: Math.floor(hours / 24), hours: hours % 24 });
   }
 
   function age(iso) {
     return iso ? duration(Date.now() - Date.parse(iso)) : "—";
   }
 
-  function localTime(iso) {
-    return iso ? new Date(iso).toLocaleString() : "—";
+  function localTime(value) {
+    return value ? i18n.formats.dateTime.format(new Date(value)) : "—";
   }
 
-  function showNotice(text) {
-    dom.notice.textContent = text || "";
+  /** Shows the catalog's message [key, values] above the page (none: hides it). */
+  function showNotice(message) {
+    state.notice = message || null;
+    renderNotice();
+  }
+
+  function renderNotice() {
+    const text = state.notice ? t(...state.notice) : "";
+    dom.notice.textContent = text;
     dom.notice.hidden = !text;
   }
 
+  function showLoginError(message) {
+    state.loginError = message || null;
+    renderLoginError();
+  }
+
+  function renderLoginError() {
+    dom.loginError.textContent = state.loginError ? t(...state.loginError) : "";
+    dom.loginError.hidden = !state.loginError;
+  }
+
   function agentName(agent) {
-    return agent ? agent.display_name || agent.username : "Unassigned";
+    return agent ? agent.display_name || agent.username : t("ticket.unassigned");
+  }
+
+  /** A name from the API, kept whole inside text of the other direction. */
+  function isolated(text) {
+    return el("bdi", text);
   }
 
   /** A badge for the next timer: overdue (red), or when it falls due. */
   function dueBadge(ticket) {
     if (ticket.overdue && ticket.overdue.length) {
-      const which = ticket.overdue.map(humanize).join(", ");
-      return el("span", `Overdue: ${which}`, "badge badge-overdue");
+      const timers = i18n.formats.list.format(ticket.overdue.map((timer) => term("timer", timer)));
+      return el("span", t("due.overdue", { timers }), "badge badge-overdue");
     }
     if (ticket.status === "resolved" || ticket.status === "closed") {
-      return el("span", humanize(ticket.status), "badge badge-done");
+      return el("span", term("status", ticket.status), "badge badge-done");
     }
     const due = ticket.first_response_at ? ticket.resolution_due : ticket.first_response_due;
     if (!due) return el("span", "—", "badge");
-    const label = ticket.first_response_at ? "resolve" : "reply";
-    const badge = el("span", `${label} in ${duration(Date.parse(due) - Date.now())}`, "badge badge-due");
+    const left = { duration: duration(Date.parse(due) - Date.now()) };
+    const badge = el("span", ticket.first_response_at ? t("due.resolveIn", left) : t("due.replyIn", left), "badge badge-due");
     badge.title = localTime(due);
     return badge;
   }
@@ -173,11 +353,19 @@
   function show(view) {
     state.view = view;
     for (const [name, node] of Object.entries(dom.views)) node.hidden = name !== view;
-    const agent = session.agent;
     dom.whoami.hidden = view === "login";
-    dom.agentName.textContent = agent ? `${agentName(agent)} (${agent.role})` : "";
+    renderWhoami();
     document.body.dataset.view = view;
     schedule();
+  }
+
+  function renderWhoami() {
+    const agent = session.agent;
+    if (!agent) {
+      dom.agentName.replaceChildren();
+      return;
+    }
+    dom.agentName.replaceChildren(isolated(agentName(agent)), ` (${term("role", agent.role)})`);
   }
 
   function schedule() {
@@ -197,7 +385,7 @@
       else if (state.view === "ticket") await loadTicket();
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return;
-      showNotice(`Could not refresh: ${error.message}`);
+      showNotice(["notice.refreshFailed", { error: () => problem(error) }]);
     }
   }
 
@@ -214,38 +402,43 @@
 
   dom.loginForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    dom.loginError.hidden = true;
+    showLoginError(null);
     const username = dom.loginUser.value.trim();
     const password = dom.loginPassword.value;
     if (!username || !password) {
-      dom.loginError.textContent = "Enter your username and password.";
-      dom.loginError.hidden = false;
+      showLoginError(["login.missing"]);
       return;
     }
+    let answer;
     try {
-      const answer = await api("POST", "/api/login", { username, password });
-      session.save(answer.token, answer.agent);
-      dom.loginPassword.value = "";
-      showNotice("");
-      await openQueue();
+      answer = await api("POST", "/api/login", { username, password });
     } catch (error) {
-      const code = error.body && error.body.error;
-      dom.loginError.textContent =
-        code === "invalid_credentials" ? "Wrong username or password."
-          : code === "too_many_attempts" ? `Too many attempts: try again in ${error.body.retry_after_seconds} s.`
-            : `Could not log in: ${error.message}`;
-      dom.loginError.hidden = false;
+      const code = error instanceof ApiError ? error.body.error : null;
+      showLoginError(
+        code === "invalid_credentials" ? ["login.invalidCredentials"]
+          : code === "too_many_attempts" ? ["login.tooManyAttempts", { seconds: error.body.retry_after_seconds }]
+            : ["login.failed", { error: () => problem(error) }],
+      );
+      return;
     }
+    session.save(answer.token, answer.agent);
+    dom.loginPassword.value = "";
+    showNotice(null);
+    await applyLanguage(); // now the agent's language
+    await openQueue();
   });
 
+  /** Back to the login form, with the catalog's message [key, values] if one is given. */
   function logout(message) {
     session.clear();
     state.reference = null;
     state.ticket = null;
+    state.queue = null;
     state.seen = null;
-    showNotice(message || "");
+    showNotice(message);
     show("login");
     dom.loginUser.focus();
+    applyLanguage(); // the browser's language again, unless one was picked here
   }
 
   dom.logout.addEventListener("click", () => logout());
@@ -269,6 +462,7 @@
       state.page = pages; // the last page emptied: show the one before
       return loadQueue();
     }
+    state.queue = { page, pages, at: Date.now() };
     renderQueue(page, pages);
   }
 
@@ -288,16 +482,17 @@
       open.addEventListener("click", () => openTicket(ticket.reference));
       refCell.append(open);
       const priority = el("td");
-      priority.append(el("span", ticket.priority, `pill pill-${ticket.priority}`));
+      priority.append(el("span", term("priority", ticket.priority), `pill pill-${ticket.priority}`));
+      // The shopper's language, as its code.
       const language = el("td", ticket.language || "—", "lang");
       const due = el("td");
       due.append(dueBadge(ticket));
       row.append(
         refCell,
         priority,
-        el("td", humanize(ticket.status), "status"),
+        el("td", term("status", ticket.status), "status"),
         language,
-        el("td", humanize(ticket.reason), "reason"),
+        el("td", term("reason", ticket.reason), "reason"),
         el("td", age(ticket.created_at), "age"),
         due,
         el("td", agentName(ticket.assignee), "assignee"),
@@ -307,11 +502,11 @@
     state.seen = seen;
     dom.queueBody.replaceChildren(...rows);
     dom.queueEmpty.hidden = rows.length > 0;
-    dom.queueTotal.textContent = `(${page.total})`;
-    dom.pageInfo.textContent = `Page ${page.page} of ${pages}`;
+    dom.queueTotal.textContent = `(${i18n.formats.number.format(page.total)})`;
+    dom.pageInfo.textContent = t("pager.info", { page: page.page, pages });
     dom.prev.disabled = page.page <= 1;
     dom.next.disabled = page.page >= pages;
-    dom.queueUpdated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    dom.queueUpdated.textContent = t("queue.updated", { time: i18n.formats.time.format(new Date(state.queue.at)) });
   }
 
   async function openQueue() {
@@ -321,7 +516,7 @@
     try {
       await loadQueue();
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) showNotice(`Could not load the queue: ${error.message}`);
+      if (!(error instanceof ApiError && error.status === 401)) showNotice(["notice.queueFailed", { error: () => problem(error) }]);
     }
   }
 
@@ -376,21 +571,22 @@
 
   function renderTicket(ticket) {
     state.ticket = ticket;
-    dom.title.textContent = `${ticket.reference} · ${humanize(ticket.reason)}`;
+    dom.title.replaceChildren(isolated(ticket.reference), ` · ${term("reason", ticket.reason)}`);
 
     const facts = document.createDocumentFragment();
     const list = { append: (...nodes) => facts.append(...nodes) };
-    fact(list, "Status", humanize(ticket.status));
-    fact(list, "Priority", ticket.priority);
-    fact(list, "Language", ticket.language);
-    fact(list, "Order number", ticket.order_number);
-    fact(list, "Market", ticket.market);
-    fact(list, "Channel", ticket.channel);
-    fact(list, "Assignee", agentName(ticket.assignee));
-    fact(list, "Opened", `${localTime(ticket.created_at)} (${age(ticket.created_at)} ago)`);
+    fact(list, t("field.status"), term("status", ticket.status));
+    fact(list, t("field.priority"), term("priority", ticket.priority));
+    fact(list, t("field.language"), ticket.language); // the shopper's, as its code
+    fact(list, t("field.orderNumber"), ticket.order_number);
+    fact(list, t("field.market"), ticket.market);
+    fact(list, t("field.channel"), ticket.channel);
+    fact(list, t("field.assignee"), agentName(ticket.assignee));
+    fact(list, t("field.opened"), ticket.created_at
+      ? t("ticket.openedAt", { time: localTime(ticket.created_at), duration: age(ticket.created_at) }) : null);
     const dueCell = el("dd");
     dueCell.append(dueBadge(ticket));
-    facts.append(el("dt", "Due"), dueCell);
+    facts.append(el("dt", t("field.due")), dueCell);
     dom.facts.replaceChildren(facts);
     dom.facts.dataset.status = ticket.status;
 
@@ -400,29 +596,36 @@
     for (const [name, value] of entries) {
       fact(detailList, humanize(name), typeof value === "object" && value !== null ? JSON.stringify(value) : value);
     }
-    if (!entries.length) details.append(el("dd", "Nothing collected.", "muted"));
+    if (!entries.length) details.append(el("dd", t("ticket.noDetails"), "muted"));
     dom.details.replaceChildren(details);
 
     const transcript = (ticket.transcript || []).map((turn) => {
-      const who = turn.event === "user" ? "Shopper" : turn.event === "bot" ? "Assistant" : humanize(turn.event);
+      const who = term("turn", turn.event);
       const item = el("li", null, `turn turn-${turn.event === "user" ? "user" : "bot"}`);
-      item.append(el("span", who, "who"), el("p", turn.text, "text"));
-      if (typeof turn.timestamp === "number") item.title = new Date(turn.timestamp * 1000).toLocaleString();
+      const text = el("p", turn.text, "text");
+      text.dir = "auto"; // the shopper's or the bot's language, not necessarily the console's
+      item.append(el("span", who, "who"), text);
+      if (typeof turn.timestamp === "number") item.title = localTime(turn.timestamp * 1000);
       return item;
     });
-    if (!transcript.length) transcript.push(el("li", "No transcript.", "muted"));
+    if (!transcript.length) transcript.push(el("li", t("ticket.noTranscript"), "muted"));
     dom.transcript.replaceChildren(...transcript);
 
     const messages = ticket.messages.items.map((message) => {
       const item = el("li", null, `message message-${message.author}`);
       item.dataset.id = String(message.id);
       const meta = el("div", null, "meta");
-      const author = message.author === "agent" ? agentName(message.agent) : humanize(message.author);
-      meta.append(el("span", author, "who"));
+      const who = el("span", null, "who");
+      who.append(message.author === "agent" ? isolated(agentName(message.agent)) : term("author", message.author));
+      meta.append(who);
       if (message.language) meta.append(el("span", message.language, "lang-code"));
-      meta.append(el("time", localTime(message.created_at)));
+      const sent = el("time", localTime(message.created_at));
+      if (message.created_at) sent.dateTime = message.created_at;
+      meta.append(sent);
       if (message.author === "agent") {
-        meta.append(el("span", message.delivered_at ? "delivered" : message.last_error ? "delivery failed" : "sending", "delivery"));
+        const delivery = message.delivered_at ? t("delivery.delivered")
+          : message.last_error ? t("delivery.failed") : t("delivery.sending");
+        meta.append(el("span", delivery, "delivery"));
       }
       const text = el("p", message.text, "text");
       text.dir = "auto";
@@ -432,20 +635,24 @@
         const translation = el("p", message.translation, "translation");
         translation.dir = "auto";
         if (message.translated_to) translation.lang = message.translated_to;
-        const label = el("span", `Translation${message.translated_to ? ` (${message.translated_to})` : ""}: `, "muted");
-        translation.prepend(label);
+        const label = message.translated_to
+          ? t("message.translationTo", { language: message.translated_to }) : t("message.translation");
+        const prefix = el("span", `${label} `, "muted");
+        prefix.lang = i18n.lang; // the console's language, not the translation's
+        translation.prepend(prefix);
         item.append(translation);
       }
       return item;
     });
-    if (!messages.length) messages.push(el("li", "No messages yet.", "muted"));
+    if (!messages.length) messages.push(el("li", t("ticket.noMessages"), "muted"));
     dom.thread.replaceChildren(...messages);
 
     const me = session.agent;
     const active = ["new", "open", "waiting_on_customer"].includes(ticket.status);
     const mine = ticket.assignee && me && ticket.assignee.id === me.id;
     dom.claim.disabled = !active || Boolean(mine);
-    dom.claim.textContent = mine ? "Claimed by you" : ticket.assignee ? `Take over from ${agentName(ticket.assignee)}` : "Claim";
+    dom.claim.textContent = mine ? t("ticket.claimedByYou")
+      : ticket.assignee ? t("ticket.takeOver", { name: agentName(ticket.assignee) }) : t("ticket.claim");
     dom.resolve.disabled = !active;
     dom.replySend.disabled = !active;
     dom.replyText.disabled = !active;
@@ -457,9 +664,11 @@
     show("ticket");
     try {
       await loadTicket();
-      showNotice("");
+      showNotice(null);
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) showNotice(`Could not open ${reference}: ${error.message}`);
+      if (!(error instanceof ApiError && error.status === 401)) {
+        showNotice(["notice.ticketFailed", { reference, error: () => problem(error) }]);
+      }
     }
   }
 
@@ -468,11 +677,13 @@
     button.disabled = true;
     try {
       await work();
-      showNotice("");
+      showNotice(null);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 401)) {
-        const who = error.body && error.body.assignee;
-        showNotice(error.status === 409 ? `Refused: ${error.message}${who ? ` (${agentName(who)})` : ""}` : error.message);
+        const who = error instanceof ApiError && error.body.assignee;
+        showNotice(error.status !== 409 ? ["notice.failed", { error: () => problem(error) }]
+          : who ? ["notice.refusedBy", { error: () => problem(error), name: agentName(who) }]
+            : ["notice.refused", { error: () => problem(error) }]);
       }
     } finally {
       state.busy = false;
@@ -500,6 +711,8 @@
 
   /* ---------- start ---------- */
 
-  if (session.token) openQueue();
-  else show("login");
+  applyLanguage().then(() => {
+    if (session.token) openQueue();
+    else show("login");
+  });
 })();
