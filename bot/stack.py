@@ -59,7 +59,9 @@ def services(settings: Settings, model: Optional[Path]) -> list[Service]:
                 "--credentials", "credentials.yml",
                 "--port", str(settings.rasa_port),
                 "--enable-api",
-                "--auth-token", settings.rasa_api_token,
+                # One argument with "=": a token may begin with "-", which argparse would
+                # otherwise read as an option and refuse.
+                f"--auth-token={settings.rasa_api_token}",
                 "--cors", "*",
             ],
             settings.rasa_port,
