@@ -9,15 +9,13 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dependencies import order_status_service, policies, ticket_client
-from bot.services.handoff_priority import handoff_priority
+from bot.services.handoff_priority import handoff_priority, handoff_reason
 from integrations.errors import BackendError
 from integrations.orders.base import Order
 from ticketing.client import HandoffRequest, WaitEstimate
 
 logger = logging.getLogger(__name__)
 TRANSCRIPT_EVENTS = {"user", "bot"}
-# What the latest intent says about why a person is needed.
-INTENT_REASONS = {"human_handoff": "explicit_request", "complaint": "complaint"}
 
 
 def transcript(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -40,7 +38,7 @@ async def _verified_order(tracker: Tracker) -> Optional[Order]:
 
 def shoppers_market(tracker: Tracker) -> Optional[str]:
     """Whose support team answers when no order is verified: the market the conversation knows,
-    else the region of the channel's locale (es-MX: MX) when the policy file has that market."""
+    else the one the channel's locale names (the latest message that carries a locale)."""
     if tracker.get_slot("market"):
         return tracker.get_slot("market")
     messages = [tracker.latest_message or {}, *(e for e in reversed(tracker.events) if e.get("event") == "user")]
@@ -48,8 +46,7 @@ def shoppers_market(tracker: Tracker) -> Optional[str]:
         metadata = message.get("metadata") or (message.get("parse_data") or {}).get("metadata")
         locale = metadata.get("locale") if isinstance(metadata, dict) else None
         if isinstance(locale, str) and locale:
-            region = locale.replace("_", "-").split("-")[-1].upper()
-            return region if region in policies().markets else None
+            return policies().market_of_locale(locale)
     return None
 
 
@@ -114,19 +111,10 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        paused = await hand_off(dispatcher, tracker, handoff_reason(tracker))
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        reason = handoff_reason(intent, _action_before_latest_message(tracker))
+        paused = await hand_off(dispatcher, tracker, reason)
         return [SlotSet("person_offered", False), *paused]
-
-
-def handoff_reason(tracker: Tracker) -> str:
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if intent in INTENT_REASONS:
-        return INTENT_REASONS[intent]
-    # A "yes" to the person the rules offer after two misunderstandings in a row
-    # (data/rules/fallback_and_handoff.yml).
-    if _action_before_latest_message(tracker) == "utter_offer_human":
-        return "fallback"
-    return "assistant_offer"
 
 
 def _action_before_latest_message(tracker: Tracker) -> Optional[str]:

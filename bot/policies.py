@@ -93,6 +93,15 @@ class Policies:
         """The market's policy; markets the file does not name get the defaults."""
         return self.markets.get((market or "").upper(), self.defaults)
 
+    def market_of_locale(self, locale: Optional[str]) -> Optional[str]:
+        """The market a channel's locale names by its region (es-MX, es_MX: MX) when this file
+        has a policy for it; a bare language ("es") or an unknown region names none."""
+        if not locale or not isinstance(locale, str):
+            return None
+        parts = locale.replace("_", "-").split("-")
+        region = parts[-1].upper() if len(parts) > 1 else ""
+        return region if region in self.markets else None
+
     @classmethod
     def load(cls, path: Path = POLICY_FILE) -> "Policies":
         try:

@@ -1,4 +1,5 @@
-"""How urgently a person must take over, from why the assistant hands off and whose order it is.
+"""Why and how urgently a person must take over, from what the shopper said, why the assistant
+hands off and whose order it is.
 
 The thresholds (a high-value order per market) are policy data; the order of the levels is
 ticketing.client.PRIORITIES.
@@ -9,7 +10,7 @@ from typing import Optional
 
 from bot.policies import MarketPolicy
 from integrations.orders.base import Order
-from ticketing.client import PRIORITIES
+from bot.policies import PRIORITIES
 
 REASON_PRIORITY = {
     "explicit_request": "normal",
@@ -24,6 +25,22 @@ REASON_PRIORITY = {
     "complaint": "high",
     "money_at_stake": "urgent",
 }
+
+
+# What the shopper's latest intent says about why a person is needed.
+INTENT_REASONS = {"human_handoff": "explicit_request", "complaint": "complaint"}
+# The assistant's own offer of a person after two misunderstandings in a row
+# (data/rules/fallback_and_handoff.yml).
+FALLBACK_OFFER = "utter_offer_human"
+
+
+def handoff_reason(intent: Optional[str], action_before_message: Optional[str]) -> str:
+    """Why the shopper is handed off: what they asked for, else the offer they accepted."""
+    if intent in INTENT_REASONS:
+        return INTENT_REASONS[intent]
+    if action_before_message == FALLBACK_OFFER:
+        return "fallback"
+    return "assistant_offer"
 
 
 def handoff_priority(reason: str, order: Optional[Order] = None, policy: Optional[MarketPolicy] = None) -> str:

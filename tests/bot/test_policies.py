@@ -79,3 +79,14 @@ def test_a_broken_policy_is_refused_with_a_precise_message(tmp_path, change, mes
         Policies.load(path)
     assert message in str(error.value)
     assert str(path) in str(error.value)
+
+
+def test_a_locale_names_a_market_by_its_region_only_when_the_file_has_that_market():
+    policies = Policies.load()
+    assert "MX" in policies.markets and "ES" in policies.markets
+    assert policies.market_of_locale("es-MX") == "MX"
+    assert policies.market_of_locale("es_mx") == "MX"
+    assert policies.market_of_locale("zh-Hant-TW") == ("TW" if "TW" in policies.markets else None)
+    assert policies.market_of_locale("es") is None  # a language, not a region
+    assert policies.market_of_locale("en-001") is None
+    assert policies.market_of_locale("") is None

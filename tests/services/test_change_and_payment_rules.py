@@ -6,7 +6,7 @@ import pytest
 
 from bot.choices import match_choice, synonyms, term_options
 from bot.policies import Policies
-from bot.services.handoff_priority import handoff_priority
+from bot.services.handoff_priority import handoff_priority, handoff_reason
 from bot.services.order_changes import change_choices, parse_address, parse_change
 from bot.services.payments import assess_payment
 from integrations.orders.base import PaymentEvent
@@ -120,3 +120,12 @@ def test_priority_follows_the_reason_and_rises_for_vips_and_large_orders():
     assert handoff_priority("explicit_request", make_order(vip=True), policy) == "high"
     assert handoff_priority("money_at_stake", make_order(vip=True), policy) == "urgent"
     assert handoff_priority("explicit_request", make_order(total="899.99"), policy) == "normal"
+
+
+def test_the_reason_is_what_the_shopper_asked_for_else_the_offer_they_accepted():
+    assert handoff_reason("human_handoff", "utter_offer_human") == "explicit_request"
+    assert handoff_reason("complaint", None) == "complaint"
+    # "yes" to the person offered after two misunderstandings in a row
+    assert handoff_reason("affirm", "utter_offer_human") == "fallback"
+    # "yes" to the person a flow offered (the order could not be verified, say)
+    assert handoff_reason("affirm", "order_status_form") == "assistant_offer"
