@@ -11,6 +11,7 @@ in that zone, named in the reply's language). A schedule is {"days": [0, ..., 4]
 from __future__ import annotations
 
 import string
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
@@ -20,6 +21,24 @@ from babel.dates import format_date, format_skeleton, get_day_names, get_timezon
 from babel.numbers import format_currency
 
 TermLookup = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class _Punctuation:
+    """How a language lists items, joins days to hours and brackets a time zone's name."""
+
+    items: str = ", "
+    days_to_hours: str = ", "
+    bracket: tuple[str, str] = (" (", ")")
+
+
+# Latin-script defaults; Arabic has its own comma, Chinese and Japanese their enumeration
+# comma and full-width brackets.
+_PUNCTUATION = {
+    "ar": _Punctuation(items="، ", days_to_hours="، "),
+    "ja": _Punctuation(items="、", days_to_hours=" ", bracket=("（", "）")),
+    "zh": _Punctuation(items="、", days_to_hours=" ", bracket=("（", "）")),
+}
 
 
 class _Values(dict):
@@ -98,7 +117,7 @@ class LocaleFormatter(string.Formatter):
         time = format_skeleton("Hm", parsed, locale=self._locale, tzinfo=tzinfo)
         # The locale's own way of joining a date and a time ("{1}, {0}" in English).
         joined = str(Locale.parse(self._locale).datetime_formats["medium"]).replace("{1}", day).replace("{0}", time)
-        return f"{joined} ({self._zone_name(zone)})"
+        return joined + self._bracketed(self._zone_name(zone))
 
     def _schedule(self, value: Any) -> str:
         """"Mon–Fri, 09:00–17:00 (Germany Time)": working days as runs, in the locale's words."""
@@ -111,11 +130,20 @@ class LocaleFormatter(string.Formatter):
         except (KeyError, TypeError, ValueError):
             return ""
         names = get_day_names("abbreviated", locale=self._locale)
-        runs = ", ".join(
+        punctuation = self._punctuation()
+        runs = punctuation.items.join(
             names[run[0]] if len(run) == 1 else f"{names[run[0]]}–{names[run[-1]]}" for run in _week_runs(days)
         )
         span = f"{format_skeleton('Hm', opens, locale=self._locale)}–{format_skeleton('Hm', closes, locale=self._locale)}"
-        return f"{runs}, {span} ({self._zone_name(str(value.get('zone') or 'UTC'))})"
+        zone = self._zone_name(str(value.get("zone") or "UTC"))
+        return f"{runs}{punctuation.days_to_hours}{span}{self._bracketed(zone)}"
+
+    def _punctuation(self) -> _Punctuation:
+        return _PUNCTUATION.get(Locale.parse(self._locale).language, _Punctuation())
+
+    def _bracketed(self, text: str) -> str:
+        opening, closing = self._punctuation().bracket
+        return f"{opening}{text}{closing}"
 
     def _money(self, value: Any) -> str:
         if isinstance(value, Mapping):

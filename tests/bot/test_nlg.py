@@ -239,3 +239,21 @@ def test_times_without_a_zone_are_shown_in_utc_and_bad_values_render_empty(catal
         "Mon–Wed, Fri, 08:30–18:00 (UTC)"
     )
     assert fill("[{h:schedule}]", {"h": {"days": [0], "opens": "late"}}, "en_US", term) == "[]"
+
+
+def test_schedules_and_zones_take_the_languages_own_punctuation():
+    from bot.nlg.formatting import fill
+
+    def term(table, code):
+        return code
+
+    week = {"h": {"days": [0, 2, 3, 4], "opens": "09:00", "closes": "18:00", "zone": "Asia/Tokyo"}}
+    ja = fill("{h:schedule}", week, "ja_JP", term)
+    assert ja.startswith("月、水～金 ") or ja.startswith("月、水–金 "), ja
+    assert ja.endswith("（日本時間）") and ", " not in ja
+    zh = fill("{h:schedule}", {"h": {**week["h"], "zone": "Asia/Shanghai"}}, "zh_CN", term)
+    assert "、" in zh and zh.endswith("（中国时间）") and ", " not in zh
+    ar = fill("{h:schedule}", {"h": {"days": [6, 0, 1, 2, 3], "opens": "09:00", "closes": "17:00", "zone": "Asia/Riyadh"}}, "ar", term)
+    assert "، " in ar and ", " not in ar
+    assert fill("{t:datetime}", {"t": {"at": "2025-03-03T01:00:00Z", "zone": "Asia/Tokyo"}}, "ja_JP", term).endswith("（日本時間）")
+
