@@ -262,9 +262,13 @@ class TicketService:
         )
 
     def _position(self, session: Session, ticket: Ticket) -> int:
+        """The ticket's place among those waiting for a person's first reply, in the order the
+        agents' queue lists them (_queue_order): a higher priority first, then the earlier
+        first-response deadline (a market whose team opens sooner), then the earlier ticket."""
         if ticket.first_response_at is not None:
             return 1  # a person is already on it
         rank = PRIORITIES.index(ticket.priority)
+        due = ticket.first_response_due
         ahead = session.scalar(
             select(func.count()).select_from(Ticket).where(
                 Ticket.status.in_((NEW, OPEN)),
@@ -272,7 +276,13 @@ class TicketService:
                 Ticket.id != ticket.id,
                 or_(
                     Ticket.priority.in_(PRIORITIES[rank + 1:]),
-                    and_(Ticket.priority == ticket.priority, Ticket.id < ticket.id),
+                    and_(
+                        Ticket.priority == ticket.priority,
+                        or_(
+                            Ticket.first_response_due < due,
+                            and_(Ticket.first_response_due == due, Ticket.id < ticket.id),
+                        ),
+                    ),
                 ),
             )
         )

@@ -31,6 +31,19 @@ def test_the_place_in_the_queue_counts_who_waits_for_a_first_reply_ahead(service
     assert service.open(handoff("conv-3", priority="urgent")).wait.position == 1
 
 
+def test_the_place_in_the_queue_is_the_place_the_agents_see(service, clock, make_agent):
+    # Thursday 18:00 in Riyadh (closed until Sunday) is 16:00 in Berlin (open): the Saudi ticket
+    # is older, but the German one is due first, and the queue lists it first.
+    clock.now = datetime(2025, 3, 6, 18, 0, tzinfo=RIYADH)
+    riyadh = service.open(handoff("conv-sa", market="SA", priority="normal"))
+    clock.advance(minutes=5)
+    berlin = service.open(handoff("conv-de", market="DE", priority="normal"))
+    queue = [t.reference for t in service.queue(status="new")[0]]
+    assert queue == [berlin.reference, riyadh.reference]
+    assert service.open(handoff("conv-de", market="DE")).wait.position == 1
+    assert service.open(handoff("conv-sa", market="SA")).wait.position == 2
+
+
 def test_in_hours_the_shopper_gets_the_first_response_due_time(service, clock):
     clock.now = datetime(2025, 3, 4, 11, 0, tzinfo=BERLIN)  # Tuesday 11:00 in Berlin
     ref = service.open(handoff("conv-1", market="DE", priority="high"))
