@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dependencies import order_status_service
+from actions.dependencies import order_status_service, policies
 from actions.order_forms import OrderFormValidation, say, verified_order_or_explain
 from integrations.errors import BackendError
 
@@ -31,7 +31,7 @@ class ActionOrderStatus(Action):
         if order is None:
             return events
         try:
-            lines = await order_status_service().report(order)
+            lines = await order_status_service().report(order, policies().for_market(order.market))
         except BackendError:
             logger.warning("Order backend unavailable while reporting order %s", order.number)
             dispatcher.utter_message(response="utter_backend_unavailable")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -82,6 +82,11 @@ class MarketPolicy:
     support: SupportHours
     # Per priority (PRIORITIES); the ticket queue's first-response and resolution timers.
     sla: Mapping[str, SlaTarget]
+
+    def local_time(self, moment: datetime) -> dict[str, str]:
+        """A moment as a reply shows it: in the market's time zone (its support team's), named,
+        so that a shopper reads a deadline or a parcel scan in their own clock, not UTC."""
+        return {"at": moment.isoformat(), "zone": self.support.timezone.key}
 
 
 class Policies:

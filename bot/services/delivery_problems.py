@@ -128,7 +128,7 @@ class DeliveryProblemService:
             )
         if view.claimable_as_lost:
             return await self._claim(order, "lost", [i.sku for i in order.items], resolution or "reship")
-        return ProblemOutcome(self._not_lost_yet(order, view))
+        return ProblemOutcome(self._not_lost_yet(view, policy))
 
     def _customs(self, order: Order, view: ShipmentView) -> ProblemOutcome:
         lines = []
@@ -142,14 +142,14 @@ class DeliveryProblemService:
         lines.append(Line("utter_problem_customs_next"))
         return ProblemOutcome(lines, "customs_hold")
 
-    def _not_lost_yet(self, order: Order, view: ShipmentView) -> list[Line]:
+    def _not_lost_yet(self, view: ShipmentView, policy: MarketPolicy) -> list[Line]:
         if view.tracking is None or view.tracking.last_event is None:
             return [Line("utter_tracking_unavailable")]
         last = view.tracking.last_event
         lines = [
             Line(
                 "utter_problem_last_scan",
-                {"event": last.code, "location": last.location, "event_time": last.time.isoformat(), "days": view.days_without_scan},
+                {"event": last.code, "location": last.location, "event_time": policy.local_time(last.time), "days": view.days_without_scan},
             )
         ]
         eta = view.tracking.estimated_delivery

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from bot.policies import MarketPolicy
 from integrations.errors import BackendError
 from integrations.logistics.base import LogisticsBackend, Tracking
 from integrations.orders.base import Order, OrderBackend
@@ -49,7 +50,7 @@ class OrderStatusService:
         """The order, or None. Raises BackendUnavailable/BackendError from the backend."""
         return await self._orders.get_order(number)
 
-    async def report(self, order: Order) -> list[Line]:
+    async def report(self, order: Order, policy: MarketPolicy) -> list[Line]:
         lines = [
             Line(
                 "utter_order_status",
@@ -77,7 +78,7 @@ class OrderStatusService:
         if tracking is None:
             lines.append(Line("utter_tracking_unavailable"))
         else:
-            lines.extend(self._tracking_lines(tracking))
+            lines.extend(self._tracking_lines(tracking, policy))
         if order.status == "lost":
             lines.append(Line("utter_order_lost"))
         elif order.status == "delivery_failed":
@@ -93,14 +94,14 @@ class OrderStatusService:
             return None
 
     @staticmethod
-    def _tracking_lines(tracking: Tracking) -> list[Line]:
+    def _tracking_lines(tracking: Tracking, policy: MarketPolicy) -> list[Line]:
         lines = []
         last = tracking.last_event
         if last is not None:
             lines.append(
                 Line(
                     "utter_order_last_event",
-                    {"event": last.code, "location": last.location, "event_time": last.time.isoformat()},
+                    {"event": last.code, "location": last.location, "event_time": policy.local_time(last.time)},
                 )
             )
         if tracking.status == "delivered":

@@ -39,7 +39,7 @@ def assess_payment(order: Order, policy: MarketPolicy) -> PaymentOutcome:
         return PaymentOutcome(
             [
                 Line("utter_payment_failed", {"order_number": order.number, "decline": (failure.decline_code if failure else "") or "unknown"}),
-                Line("utter_payment_retry", {"order_number": order.number, "deadline": deadline.isoformat()}),
+                Line("utter_payment_retry", {"order_number": order.number, "deadline": policy.local_time(deadline)}),
             ]
         )
     if order.payment_status == "pending":

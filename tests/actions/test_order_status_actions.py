@@ -100,6 +100,8 @@ def test_in_transit_report_has_state_tracking_last_event_customs_and_eta(action_
     assert tracking["carrier"] == "YunExpress"
     assert tracking["tracking_number"] == SHOWCASE_ORDERS["100234"]["tracking_number"]
     assert last_event["event"] == "arrived_destination_country"
+    # The scan's time in the order's market's clock (100234 ships to Spain), not UTC.
+    assert last_event["event_time"]["zone"] == "Europe/Madrid" and "T" in last_event["event_time"]["at"]
     assert customs["customs"] == "pending"
 
 

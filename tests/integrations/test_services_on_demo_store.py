@@ -118,6 +118,7 @@ async def test_delivery_problems_end_in_a_claim_an_explanation_or_a_person(backe
     assert not view.claimable_as_lost and view.days_without_scan == 12
     outcome = await service.resolve(late, POLICIES.for_market("CN"), "late", view=view)
     assert responses(outcome.lines) == ["utter_problem_last_scan", "utter_problem_eta_passed", "utter_problem_claim_from"]
+    assert outcome.lines[0].arguments["event_time"]["zone"] == "Asia/Shanghai"  # the shopper's clock
 
     held = await orders.get_order("100236")
     outcome = await service.resolve(held, POLICIES.for_market("CN"), "customs", view=await service.shipment_view(held, POLICIES.for_market("CN")))

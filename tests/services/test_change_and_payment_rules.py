@@ -103,7 +103,8 @@ def test_a_declined_payment_is_explained_with_the_deadline_to_retry():
     outcome = assess_payment(order, POLICIES.for_market("JP"))
     assert [line.response for line in outcome.lines] == ["utter_payment_failed", "utter_payment_retry"]
     assert outcome.lines[0].arguments["decline"] == "insufficient_funds"
-    assert outcome.lines[1].arguments["deadline"] == (order.placed_at + timedelta(hours=48)).isoformat()
+    # In the market's own clock: a Japanese shopper reads the deadline in Japan time.
+    assert outcome.lines[1].arguments["deadline"] == {"at": (order.placed_at + timedelta(hours=48)).isoformat(), "zone": "Asia/Tokyo"}
     assert outcome.handoff_reason is None
 
 
