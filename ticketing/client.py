@@ -31,8 +31,8 @@ class WaitEstimate:
     """What the shopper is told about the wait, from the queue and the ticket's own SLA timer
     rather than a guess: how many are ahead, when the team works, and by when a person answers."""
 
-    # 1 = next to be answered: tickets still waiting for a person's first reply that come
-    # first (a higher priority, or the same one opened earlier), plus one.
+    # 1 = next to be answered: tickets still waiting for a person's first reply that the
+    # agents' queue lists first (a higher priority, or the same one due sooner), plus one.
     position: int
     open_now: bool  # the market's support team is at work now
     back_at: datetime  # UTC: when the team is next at work (now, when open_now)

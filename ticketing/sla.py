@@ -2,8 +2,8 @@
 
 A market's support hours (bot.policies.SupportHours: time zone, working weekdays, opening and
 closing time) define when the clocks run; its SLA targets per priority (bot.policies.SlaTarget,
-the `sla` section of data/policies/markets.yml) how long they run. Boundaries are computed in the market's local time,
-so daylight-saving changes move them as they should; durations are measured in real (UTC) time.
+the `sla` section of data/policies/markets.yml) how long they run. Boundaries are computed in
+the market's local time, so daylight-saving changes move them as they should; durations are measured in real (UTC) time.
 All datetimes in and out are timezone-aware; results are in UTC.
 """
 from __future__ import annotations
@@ -11,12 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
-from bot.policies import SlaTarget, Span, SupportHours
-
-__all__ = [
-    "SlaTarget", "Span", "add_business_minutes", "business_minutes_between", "due_times", "is_open", "next_opening",
-    "resolution_due",
-]
+from bot.policies import SlaTarget, SupportHours
 
 
 def _aware(moment: datetime) -> datetime:

@@ -2,15 +2,14 @@
 hands off and whose order it is.
 
 The thresholds (a high-value order per market) are policy data; the order of the levels is
-ticketing.client.PRIORITIES.
+bot.policies.PRIORITIES (the ticket queue's too).
 """
 from __future__ import annotations
 
 from typing import Optional
 
-from bot.policies import MarketPolicy
+from bot.policies import PRIORITIES, MarketPolicy
 from integrations.orders.base import Order
-from bot.policies import PRIORITIES
 
 REASON_PRIORITY = {
     "explicit_request": "normal",
