@@ -89,17 +89,17 @@ def wait_notice(wait: WaitEstimate) -> tuple[str, Dict[Text, Any]]:
     """The reply that tells the shopper what happens next, and its arguments: the place in the
     queue, the team's hours, and by when a person answers (in hours) or when the team is back
     (out of hours), in the support team's time zone."""
-    zone = str(wait.hours.timezone)
+    hours = wait.hours
     arguments = {
         "position": wait.position,
         "hours": {
-            "days": list(wait.hours.days),
-            "opens": wait.hours.opens.strftime("%H:%M"),
-            "closes": wait.hours.closes.strftime("%H:%M"),
-            "zone": zone,
+            "days": list(hours.days),
+            "opens": hours.opens.strftime("%H:%M"),
+            "closes": hours.closes.strftime("%H:%M"),
+            "zone": hours.timezone.key,
         },
-        "reply_by": {"at": wait.reply_by.isoformat(), "zone": zone},
-        "back_at": {"at": wait.back_at.isoformat(), "zone": zone},
+        "reply_by": hours.local_time(wait.reply_by),
+        "back_at": hours.local_time(wait.back_at),
     }
     return ("utter_handoff_recorded" if wait.open_now else "utter_handoff_out_of_hours"), arguments
 

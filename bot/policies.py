@@ -25,7 +25,7 @@ SHIPPING_SERVICES = ("express", "dedicated_line", "postal")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # A hand-off's priorities, lowest first: the ticket queue's, and the keys of each market's `sla`.
 PRIORITIES = ("low", "normal", "high", "urgent")
-SPAN_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+SLA_TIMERS = ("first_response", "resolution")
 
 
 class PolicyError(ValueError):
@@ -38,6 +38,11 @@ class SupportHours:
     days: tuple[int, ...]  # Monday = 0
     opens: time
     closes: time
+
+    def local_time(self, moment: datetime) -> dict[str, str]:
+        """A moment as a reply shows it ({x:datetime}, bot/nlg/formatting.py): in this team's
+        time zone, named, so that a shopper reads a deadline or a parcel scan in a local clock."""
+        return {"at": moment.isoformat(), "zone": self.timezone.key}
 
     @property
     def working_day_minutes(self) -> int:
@@ -84,9 +89,8 @@ class MarketPolicy:
     sla: Mapping[str, SlaTarget]
 
     def local_time(self, moment: datetime) -> dict[str, str]:
-        """A moment as a reply shows it: in the market's time zone (its support team's), named,
-        so that a shopper reads a deadline or a parcel scan in their own clock, not UTC."""
-        return {"at": moment.isoformat(), "zone": self.support.timezone.key}
+        """A moment in the market's clock: its support team's time zone."""
+        return self.support.local_time(moment)
 
 
 class Policies:
@@ -244,8 +248,8 @@ class _Checker:
         targets = {}
         for priority in PRIORITIES:
             target = value[priority]
-            spans = {name: _span(target.get(name)) for name in ("first_response", "resolution")} if isinstance(target, dict) else {}
-            if set(target or {}) != {"first_response", "resolution"} or None in spans.values():
+            spans = {name: _span(target[name]) for name in SLA_TIMERS} if isinstance(target, dict) and set(target) == set(SLA_TIMERS) else {}
+            if not spans or None in spans.values():
                 raise PolicyError(
                     f"{self.path}: {self.where}.{key}.{priority}: expected first_response and resolution as "
                     f"30m, 2h or 3d (working days), got {target!r}"
@@ -257,12 +261,10 @@ class _Checker:
 def _span(value: Any) -> Optional[Span]:
     """"30m", "2h" or "3d" (working days); None when it is not one of those."""
     match = re.fullmatch(r"(\d+)\s*([mhd])", str(value).strip())
-    if not match or isinstance(value, bool):
+    if not match:
         return None
-    amount, unit = int(match.group(1)), SPAN_UNITS[match.group(2)]
-    if unit == "days":
-        return Span(days=amount)
-    return Span(minutes=amount * 60 if unit == "hours" else amount)
+    amount, unit = int(match.group(1)), match.group(2)
+    return Span(days=amount) if unit == "d" else Span(minutes=amount * 60 if unit == "h" else amount)
 
 
 def _clock(value: Any) -> Optional[time]:
