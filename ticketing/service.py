@@ -212,7 +212,7 @@ class TicketService:
         market = request.market or request.details.get("market")
         market = str(market).upper() if market else None
         first_response_due, resolution_due = sla.due_times(
-            self._sla_targets(market)[request.priority], now, self._support_hours(market)
+            self._target(market, request.priority), now, self._support_hours(market)
         )
         ticket = Ticket(
             conversation_id=request.conversation_id,
@@ -771,8 +771,8 @@ class TicketService:
     def _hours(self, ticket: Ticket) -> SupportHours:
         return self._support_hours(ticket.market)
 
-    def _target(self, ticket: Ticket) -> SlaTarget:
-        return self._sla_targets(ticket.market)[ticket.priority]
+    def _target(self, market: Optional[str], priority: str) -> SlaTarget:
+        return self._sla_targets(market)[priority]
 
     def _record(
         self, session: Session, ticket: Ticket, actor: str, kind: str,
@@ -872,7 +872,7 @@ class TicketService:
             kind = "reopened"
             changes.update(
                 resolved_at=None,
-                resolution_due=sla.resolution_due(self._target(ticket), now, hours),
+                resolution_due=sla.resolution_due(self._target(ticket.market, ticket.priority), now, hours),
                 resolution_breached=False,
             )
         self._change(session, ticket, actor, kind, now, **changes)
@@ -880,7 +880,7 @@ class TicketService:
     def _reprioritize(self, session: Session, ticket: Ticket, priority: str, actor: str, now: datetime) -> None:
         # The targets of the new priority, counted from when the ticket was opened (time spent
         # waiting on the customer is not credited back here).
-        target = self._sla_targets(ticket.market)[priority]
+        target = self._target(ticket.market, priority)
         first_response_due, resolution_due = sla.due_times(target, ticket.created_at, self._hours(ticket))
         changes: dict[str, Any] = {"priority": priority, "first_response_due": first_response_due}
         if ticket.resolved_at is None:
