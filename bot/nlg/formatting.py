@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
@@ -115,8 +116,7 @@ class LocaleFormatter(string.Formatter):
         # The weekday too: "back Monday at 09:00" is what an out-of-hours shopper needs.
         day = format_skeleton("MMMEd", parsed, locale=self._locale, tzinfo=tzinfo)
         time = format_skeleton("Hm", parsed, locale=self._locale, tzinfo=tzinfo)
-        # The locale's own way of joining a date and a time ("{1}, {0}" in English).
-        joined = str(Locale.parse(self._locale).datetime_formats["medium"]).replace("{1}", day).replace("{0}", time)
+        joined = _date_time_pattern(self._locale).replace("{1}", day).replace("{0}", time)
         return joined + self._bracketed(self._zone_name(zone))
 
     def _schedule(self, value: Any) -> str:
@@ -139,7 +139,7 @@ class LocaleFormatter(string.Formatter):
         return f"{runs}{punctuation.days_to_hours}{span}{self._bracketed(zone)}"
 
     def _punctuation(self) -> _Punctuation:
-        return _PUNCTUATION.get(Locale.parse(self._locale).language, _Punctuation())
+        return _punctuation(self._locale)
 
     def _bracketed(self, text: str) -> str:
         opening, closing = self._punctuation().bracket
@@ -153,6 +153,18 @@ class LocaleFormatter(string.Formatter):
                 return ""
             return format_currency(amount, str(value.get("currency", "")), locale=self._locale)
         return str(value)
+
+
+# Parsed once per locale: a reply is rendered for every message, the locale rarely changes.
+@lru_cache(maxsize=64)
+def _punctuation(locale: str) -> _Punctuation:
+    return _PUNCTUATION.get(Locale.parse(locale).language, _Punctuation())
+
+
+@lru_cache(maxsize=64)
+def _date_time_pattern(locale: str) -> str:
+    """The locale's own way of joining a date ({1}) and a time ({0}): "{1}, {0}" in English."""
+    return str(Locale.parse(locale).datetime_formats["medium"])
 
 
 def _week_runs(days: list[int]) -> list[list[int]]:
